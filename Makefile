@@ -1,0 +1,46 @@
+# `make` sets up .venv, validates policies/ and writes the bundle; `make test` runs
+# lint, types and the whole test suite. Both work on a machine with only Python 3.11+,
+# pip, git and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: all install validate test lint typecheck schemas pytest clean
+
+all: validate
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamp files record what is installed, so `make` reinstalls only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+validate: $(VENV)/.installed
+	$(BIN)/policyrepo validate
+
+test: lint typecheck schemas pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
+schemas: $(VENV)/.installed-test
+	$(BIN)/check-jsonschema --check-metaschema schema/*.schema.json
+
+pytest: $(VENV)/.installed-test
+	$(BIN)/pytest --cov --cov-branch --cov-report=term
+
+clean:
+	rm -rf $(VENV) dist .pytest_cache .mypy_cache .ruff_cache .coverage .hypothesis
