@@ -19,7 +19,7 @@ and files can be loaded in parallel.
 
 from __future__ import annotations
 
-import contextlib
+import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -213,8 +213,12 @@ _AMBIGUOUS = re.compile(
 # Characters that are invisible or reorder text. Tab, LF and CR are handled elsewhere.
 _INVISIBLE = re.compile(
     "[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f"
-    "\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
+    "\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff]"
 )
+_UNUSUAL_BREAK = re.compile("[\x85\u2028\u2029]")
+# An anchor follows a separator or a flow indicator; an `&` inside a word (a URL's query
+# string, "AT&T") cannot start one, so only files that match pay for the event pass.
+_MAYBE_ANCHOR = re.compile(r"(?:^|[ \t\[{,])&", re.MULTILINE)
 # A tab in a line's indentation, or right after a `key:` or `- ` indicator.
 _TAB = re.compile(r"^[ ]*\t|(?<=[:-])\t", re.MULTILINE)
 
@@ -299,15 +303,24 @@ def _last(pointer: str) -> str:
     return tokens[-1] if tokens else ""
 
 
+def is_plain(node: Node) -> bool:
+    """True for an unquoted scalar, whose type the resolver decided."""
+    return node.tag == _PLAIN
+
+
 def escape_token(token: str | int) -> str:
     return str(token).replace("~", "~0").replace("/", "~1")
 
 
 def line_and_column(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of a character offset in ``text``."""
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
+    """1-based line and column of a character offset, counting breaks as YAML does.
+
+    LF, CRLF and a lone CR each end a line (NEL, LS and PS are refused before parsing).
+    """
+    breaks = text.count("\n", 0, offset) + text.count("\r", 0, offset)
+    line = breaks - text.count("\r\n", 0, offset) + 1
+    start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+    return line, offset - start + 1
 
 
 def load_document(path: str, raw: bytes) -> Document:
@@ -316,7 +329,12 @@ def load_document(path: str, raw: bytes) -> Document:
     text = _decode(doc, raw)
     if text is None:
         return doc
-    doc.findings.extend(_scan_text(path, text))
+    doc.findings.extend(_invisible_characters(path, text))
+    if _UNUSUAL_BREAK.search(text):
+        # libyaml counts NEL, LS and PS as line breaks where editors do not: parsing on
+        # would report later findings on lines the author cannot find.
+        return doc
+    tabs = [match.end() - 1 for match in _TAB.finditer(text)] if "\t" in text else []
     try:
         composer = _Composer(text)
         try:
@@ -324,28 +342,63 @@ def load_document(path: str, raw: bytes) -> Document:
         finally:
             composer.dispose()
     except yaml.MarkedYAMLError as error:
-        doc.findings.append(_syntax_finding(path, error))
+        finding = _syntax_finding(path, error)
+        tab_findings = [_tab_finding(path, text, offset) for offset in tabs]
+        doc.findings.extend(tab_findings)
+        if finding.line not in {tab.line for tab in tab_findings}:
+            doc.findings.append(finding)  # else the tab is the cause: report it alone
+        return doc
+    except yaml.reader.ReaderError as error:
+        # A character YAML does not allow at all; usually reported already as invisible.
+        if not doc.findings:
+            line, column = line_and_column(text, error.position)
+            doc.findings.append(
+                INVISIBLE.finding(
+                    path,
+                    line,
+                    column,
+                    f"character U+{error.character:04X} is not allowed in YAML",
+                    hint="delete it",
+                )
+            )
         return doc
     if root is None:
         doc.findings.append(
-            EMPTY.finding(path, 1, 1, "the file is empty", hint="write the policy version")
+            EMPTY.finding(
+                path,
+                1,
+                1,
+                "the file holds no YAML document (only comments or blank lines)",
+                hint="write the policy version",
+            )
         )
         return doc
     doc.root = root
-    if "&" in text:
+    if tabs:
+        inside = _scalar_spans(root)
+        doc.findings.extend(
+            _tab_finding(path, text, offset)
+            for offset in tabs
+            if not any(start <= offset < end for start, end in inside)
+        )
+    if _MAYBE_ANCHOR.search(text):
         doc.findings.extend(_find_anchors(path, text))
     builder = _Builder(path)
-    with contextlib.suppress(_Stop):
+    try:
         doc.data = builder.build(root, "", 0)
+    except _Stop:
+        doc.data = None
+        doc.findings.extend(builder.findings)
+        return doc
     doc.findings.extend(builder.findings)
-    if doc.data is not None and not isinstance(doc.data, dict):
+    if not isinstance(doc.data, dict):
         line, column = doc.position("")
         doc.findings.append(
             NOT_MAPPING.finding(
                 path,
                 line,
                 column,
-                f"the top level is a {_kind(doc.data)}, not a mapping of keys to values",
+                f"the top level is {_kind(doc.data)}, not a mapping of keys to values",
                 hint="start the file with `number:`, `title:` and the other keys of a version",
             )
         )
@@ -383,6 +436,13 @@ def _decode(doc: Document, raw: bytes) -> str | None:
             )
         )
         return None
+    if b"\x00" in raw[:4]:
+        doc.findings.append(
+            ENCODING.finding(
+                path, 1, 1, "the file looks like UTF-16 or UTF-32", hint="save the file as UTF-8"
+            )
+        )
+        return None
     nul = raw.find(b"\x00")
     if nul >= 0:
         line, column = _byte_position(raw, nul)
@@ -413,7 +473,7 @@ def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
     return line, column
 
 
-def _scan_text(path: str, text: str) -> Iterator[Finding]:
+def _invisible_characters(path: str, text: str) -> Iterator[Finding]:
     for match in _INVISIBLE.finditer(text):
         line, column = line_and_column(text, match.start())
         yield INVISIBLE.finding(
@@ -423,16 +483,36 @@ def _scan_text(path: str, text: str) -> Iterator[Finding]:
             f"invisible character U+{ord(match.group()):04X} in the text",
             hint="delete it and retype the text around it",
         )
-    for match in _TAB.finditer(text):
-        offset = match.end() - 1
-        line, column = line_and_column(text, offset)
-        yield TAB.finding(
-            path,
-            line,
-            column,
-            "tab character used for indentation or after an indicator",
-            hint="use spaces",
-        )
+
+
+def _tab_finding(path: str, text: str, offset: int) -> Finding:
+    line, column = line_and_column(text, offset)
+    return TAB.finding(
+        path,
+        line,
+        column,
+        "tab character used for indentation or after an indicator",
+        hint="use spaces",
+    )
+
+
+def _scalar_spans(root: Node) -> list[tuple[int, int]]:
+    """Character spans of every scalar: a tab inside one is text, not layout."""
+    spans: list[tuple[int, int]] = []
+    pending = [root]
+    seen: set[int] = set()
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            spans.append((node.start_mark.index, node.end_mark.index))
+        elif isinstance(node, SequenceNode):
+            pending.extend(node.value)
+        elif isinstance(node, MappingNode):
+            pending.extend(item for pair in node.value for item in pair)
+    return spans
 
 
 def _mark_position(mark: Any) -> tuple[int, int]:
@@ -459,7 +539,7 @@ def _syntax_finding(path: str, error: yaml.MarkedYAMLError) -> Finding:
         if where is not None and where.line + 1 != line:
             context = f"{context} at line {where.line + 1}"
         problem = f"{problem} ({context})"
-    if "anchor" in problem:
+    if "anchor" in problem or "alias" in problem:
         return ANCHOR.finding(
             path,
             line,
@@ -479,8 +559,8 @@ def _syntax_finding(path: str, error: yaml.MarkedYAMLError) -> Finding:
 def _find_anchors(path: str, text: str) -> Iterator[Finding]:
     """Report anchors and aliases from the event stream, which marks where each is written.
 
-    Only files that contain ``&`` can define an anchor (an alias without one is a syntax
-    error), so the extra pass is paid by those files alone.
+    Only files with an anchor can hold an alias (an alias without one is a syntax
+    error), and ``_MAYBE_ANCHOR`` finds every possible anchor cheaply.
     """
     for event in yaml.parse(text, Loader=CSafeLoader):
         anchor = getattr(event, "anchor", None)
@@ -529,7 +609,7 @@ class _Builder:
             self.report(
                 TAG,
                 node,
-                f"explicit tag {node.tag}",
+                f"explicit tag {node.tag.replace('tag:yaml.org,2002:', '!!')}",
                 "remove the tag; write the value as plain text, a list or a mapping",
                 pointer,
             )
@@ -556,6 +636,15 @@ class _Builder:
         result: dict[str, Any] = {}
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.report(
+                    KEY_TYPE,
+                    key_node,
+                    "a list or mapping is used as a key",
+                    "use a plain name as the key",
+                    pointer,
+                )
+                raise _Stop
             key = self.build(key_node, pointer, depth + 1)
             if not isinstance(key, str):
                 self.report(
@@ -624,7 +713,7 @@ def _kind(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, list):
-        return "list"
-    if isinstance(value, dict):
-        return "mapping"
-    return type(value).__name__
+        return "a list"
+    if isinstance(value, datetime.date):
+        return "a date or time"
+    return "text"

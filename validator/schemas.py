@@ -15,10 +15,9 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
-from yaml.nodes import ScalarNode
 
 from validator.findings import Finding, Severity
-from validator.loader import Document, escape_token
+from validator.loader import Document, escape_token, is_plain
 from validator.rules import register
 
 POLICY_SCHEMA = "policy.schema.json"
@@ -130,7 +129,7 @@ def _explain(doc: Document, error: ValidationError, pointer: str, where: str) ->
         )
     if keyword == "type":
         node = doc.node_at(pointer)
-        if "string" in expected and isinstance(node, ScalarNode) and node.style is None:
+        if "string" in expected and node is not None and is_plain(node):
             if value is None:
                 return f"{where} is empty", "write a value, or remove the key"
             return (
