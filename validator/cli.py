@@ -3,7 +3,8 @@
 Exit codes (also in the README):
 
 * 0 - success: no errors (and, with ``--strict``, no warnings);
-* 1 - the repository has errors (or warnings with ``--strict``);
+* 1 - ``validate``: errors (or warnings with ``--strict``); ``lookup``: no version
+  governs the code on the date; ``show``: no such policy;
 * 2 - usage error: unknown option, missing argument, no ``policies/`` under ``--root``;
 * 3 - internal error: a bug in policyrepo; ``--debug`` shows the traceback.
 """
@@ -14,11 +15,15 @@ import argparse
 import os
 import sys
 import traceback
+from datetime import date
 from pathlib import Path
 
-from validator import __version__
+from validator import __version__, answers, resolve
+from validator.codesystems import SYSTEMS
+from validator.findings import Severity
 from validator.reporters import REPORTERS
 from validator.rules import catalogue, render_catalogue
+from validator.timeline import Repository
 from validator.validate import validate
 
 EXIT_OK = 0
@@ -57,7 +62,44 @@ def _parser() -> argparse.ArgumentParser:
         help="output format (default: github when GITHUB_ACTIONS=true, else text)",
     )
     check.add_argument("--strict", action="store_true", help="fail on warnings as well as errors")
+    _add_today(check)
     check.set_defaults(run=_run_validate)
+
+    find = commands.add_parser(
+        "lookup",
+        help="which policies governed a code on a date",
+        description="Every policy version in effect on DATE that lists the code, with its "
+        "determination. Exits 1 when none did.",
+    )
+    find.add_argument("system", metavar="SYSTEM", help=f"code system: {', '.join(SYSTEMS)}")
+    find.add_argument("code", metavar="CODE", help="the code as written, e.g. 97545 or V57.22")
+    _add_on(find)
+    _add_root_and_format(find)
+    find.set_defaults(run=_run_lookup)
+
+    show = commands.add_parser(
+        "show",
+        help="a policy's version in effect on a date, and its supersession",
+        description="The version of policy NUMBER in effect on DATE, its window, every "
+        "version, what it supersedes and what superseded it. Exits 1 for an unknown number.",
+    )
+    show.add_argument("number", metavar="NUMBER", help="policy number, e.g. 0324")
+    _add_on(show)
+    _add_root_and_format(show)
+    show.set_defaults(run=_run_show)
+
+    review = commands.add_parser(
+        "review",
+        help="versions overdue or due for review",
+        description="Versions in effect (or posted to take effect) whose next review date "
+        "has passed, or falls within DAYS; the oldest first.",
+    )
+    _add_today(review)
+    review.add_argument(
+        "--within", type=int, default=0, metavar="DAYS", help="also list reviews due within DAYS"
+    )
+    _add_root_and_format(review)
+    review.set_defaults(run=_run_review)
 
     rules = commands.add_parser("rules", help="list every rule the validator reports")
     rules.add_argument("--format", choices=["text", "markdown"], default="text")
@@ -65,14 +107,96 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run_validate(args: argparse.Namespace) -> int:
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else date.fromisoformat("x")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
+
+
+def _add_today(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--today",
+        type=_iso_date,
+        default=None,
+        metavar="DATE",
+        help="the date to judge reviews by, for reproducible runs (default: today)",
+    )
+
+
+def _add_on(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--on",
+        type=_iso_date,
+        default=None,
+        metavar="DATE",
+        help="date of service (default: today)",
+    )
+
+
+def _add_root_and_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--root", default=".", help="repository root, holding policies/ (default: .)"
+    )
+    parser.add_argument("--format", choices=["text", "json"], default="text")
+
+
+def _repository_root(args: argparse.Namespace) -> Path:
     root = Path(args.root)
     if not (root / "policies").is_dir():
         raise UsageError(f"{args.root} has no policies/ directory; pass --root DIR")
-    report = validate(root, args.paths or None)
+    return root
+
+
+def _load(args: argparse.Namespace) -> Repository:
+    """The repository model; files that do not load or match the schema are left out."""
+    report = validate(_repository_root(args), None, getattr(args, "today", None))
+    broken = len({f.path for f in report.findings if f.severity is Severity.ERROR})
+    if broken:
+        print(
+            f"policyrepo: note: {broken} file{'s' if broken != 1 else ''} with errors; "
+            "answers may be incomplete (run policyrepo validate)",
+            file=sys.stderr,
+        )
+    return report.repository
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    report = validate(_repository_root(args), args.paths or None, args.today)
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     sys.stdout.write(REPORTERS[fmt](report))
     return EXIT_FINDINGS if report.failed(strict=args.strict) else EXIT_OK
+
+
+def _run_lookup(args: argparse.Namespace) -> int:
+    system = next((name for name in SYSTEMS if name.casefold() == args.system.casefold()), None)
+    if system is None:
+        raise UsageError(f"unknown code system {args.system!r}; use one of {', '.join(SYSTEMS)}")
+    code = args.code.strip().upper()
+    on = args.on or date.today()
+    found = resolve.lookup(_load(args), system, code, on)
+    render = answers.lookup_json if args.format == "json" else answers.lookup_text
+    sys.stdout.write(render(system, code, on, found))
+    return EXIT_OK if found else EXIT_FINDINGS
+
+
+def _run_show(args: argparse.Namespace) -> int:
+    repository = _load(args)
+    policy = repository.policies.get(args.number)
+    if policy is None:
+        print(f"policyrepo: no policy {args.number} in the repository", file=sys.stderr)
+        return EXIT_FINDINGS
+    render = answers.show_json if args.format == "json" else answers.show_text
+    sys.stdout.write(render(repository, policy, args.on or date.today()))
+    return EXIT_OK
+
+
+def _run_review(args: argparse.Namespace) -> int:
+    today = args.today or date.today()
+    due = resolve.due_for_review(_load(args), today, args.within)
+    render = answers.review_json if args.format == "json" else answers.review_text
+    sys.stdout.write(render(due, today, args.within))
+    return EXIT_OK
 
 
 def _run_rules(args: argparse.Namespace) -> int:

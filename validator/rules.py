@@ -49,7 +49,15 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 #: The order families appear in the catalogue: the order a file is checked in.
-FAMILIES = ("Reading the file", "Repository layout", "Schema", "Dates", "Codes")
+FAMILIES = (
+    "Reading the file",
+    "Repository layout",
+    "Schema",
+    "Dates",
+    "Codes",
+    "Timeline",
+    "Supersession",
+)
 
 
 def catalogue() -> list[Rule]:

@@ -1,15 +1,18 @@
 """Validate a repository or some of its files: the steps in order, no printing.
 
-``validate_source`` is a pure function of one file's path and bytes, so its results
-can be cached by content and files can be checked in parallel.
+``check_source`` is a pure function of one file's path and bytes, so its results can
+be cached by content and files can be checked in parallel. The repository-wide rules
+then run once on the model built from every version that passed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
-from validator.checks import VERSION_CHECKS
+from validator.checks import VERSION_CHECKS, check_repository
+from validator.codesets import known_codes
 from validator.files import (
     LAYOUT,
     ORGANIZATION_FILE,
@@ -21,15 +24,26 @@ from validator.files import (
 )
 from validator.findings import Finding, Severity, count_by_severity
 from validator.loader import load_document
+from validator.model import Version, build_version
 from validator.schemas import ORGANIZATION_SCHEMA, POLICY_SCHEMA, check_schema
+from validator.timeline import Repository
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What checking one file gave: its findings, and its model when it can be trusted."""
+
+    findings: list[Finding]
+    version: Version | None = None
 
 
 @dataclass(frozen=True)
 class Report:
-    """Everything one run found, sorted, and how many files it read."""
+    """Everything one run found, sorted, how many files it read, and the model built."""
 
     findings: list[Finding]
     files: int
+    repository: Repository = field(default_factory=lambda: Repository({}))
 
     def counts(self) -> dict[Severity, int]:
         return count_by_severity(self.findings)
@@ -39,37 +53,71 @@ class Report:
         return any(finding.severity >= worst for finding in self.findings)
 
 
-def validate_source(source: SourceFile) -> list[Finding]:
+def check_source(source: SourceFile) -> FileResult:
     """Check one file: load it, then its schema, then the rules for one version.
 
     Each stage runs only on what the stage before accepted, so later rules can rely on
-    the document's shape and a broken file gives its root cause, not a cascade.
+    the document's shape and a broken file gives its root cause, not a cascade. Every
+    version that matched the schema joins the repository model, so that repository-wide
+    rules still see a version whose dates or codes are wrong.
     """
     doc = load_document(source.path, source.raw)
     findings = list(doc.findings)
     if not doc.ok:
-        return sorted(findings)
+        return FileResult(sorted(findings))
     schema = ORGANIZATION_SCHEMA if source.path == ORGANIZATION_FILE else POLICY_SCHEMA
     schema_findings = check_schema(doc, schema)
     findings.extend(schema_findings)
-    if not schema_findings and schema == POLICY_SCHEMA:
-        for check in VERSION_CHECKS:
-            findings.extend(check(doc))
-    return sorted(findings)
+    if schema_findings or schema == ORGANIZATION_SCHEMA:
+        return FileResult(sorted(findings))
+    version = build_version(doc, known_codes)
+    for check in VERSION_CHECKS:
+        findings.extend(check(doc, version))
+    return FileResult(sorted(findings), version)
 
 
-def validate(root: Path, arguments: list[str] | None = None) -> Report:
-    """Validate the whole repository, or only the files and directories named."""
+def validate_sources(
+    sources: list[SourceFile], today: date, report_on: set[str] | None = None
+) -> Report:
+    """Check files already read, then the repository they make up.
+
+    ``report_on`` limits the findings to those files (the rest still inform the
+    repository-wide rules, as when pre-commit passes only the changed files).
+    """
+    findings: list[Finding] = []
+    versions: list[Version] = []
+    for source in sources:
+        result = check_source(source)
+        findings.extend(result.findings)
+        if result.version is not None:
+            versions.append(result.version)
+    repository = Repository.build(versions)
+    findings.extend(check_repository(repository, today))
+    if report_on is not None:
+        findings = [finding for finding in findings if finding.path in report_on]
+    count = len(sources) if report_on is None else len(report_on & {s.path for s in sources})
+    return Report(sorted(findings), count, repository)
+
+
+def validate(root: Path, arguments: list[str] | None = None, today: date | None = None) -> Report:
+    """Validate the whole repository, or report only on the files and directories named."""
     paths, findings = discover(root)
+    report_on: set[str] | None = None
     if arguments:
-        paths, findings = _select(root, arguments, paths, findings)
+        selected, findings = _select(root, arguments, paths, findings)
+        report_on = set(selected)
+        paths = sorted(set(paths) | report_on)
+    sources: list[SourceFile] = []
     for path in paths:
         source = read_source(root, path)
         if isinstance(source, Finding):
-            findings.append(source)
+            if report_on is None or path in report_on:
+                findings.append(source)
         else:
-            findings.extend(validate_source(source))
-    return Report(sorted(findings), len(paths))
+            sources.append(source)
+    report = validate_sources(sources, today or date.today(), report_on)
+    files = len(paths) if report_on is None else len(report_on)
+    return Report(sorted(findings + report.findings), files, report.repository)
 
 
 def _select(

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from validator.findings import Finding, Severity
 from validator.loader import Document
+from validator.model import Version
 from validator.rules import register
 
 FAMILY = "Repository layout"
@@ -34,22 +35,21 @@ EFFECTIVE = register(
 )
 
 
-def check(doc: Document) -> Iterator[Finding]:
+def check(doc: Document, version: Version) -> Iterator[Finding]:
     _, directory, filename = doc.path.split("/")
-    number = doc.data["number"]
-    if directory != number:
-        line, column = doc.position("/number")
+    if directory != version.number:
+        line, column = version.position("number")
         yield NUMBER.finding(
             doc.path,
             line,
             column,
-            f"policy number {number!r} is filed under policies/{directory}/",
+            f"policy number {version.number!r} is filed under policies/{directory}/",
             pointer="/number",
-            hint=f"move the file to policies/{number}/ or correct the number",
+            hint=f"move the file to policies/{version.number}/ or correct the number",
         )
-    effective = doc.data["lifecycle"]["effective"]
+    effective = version.effective.isoformat()
     if filename != f"{effective}.yaml":
-        line, column = doc.position("/lifecycle/effective")
+        line, column = version.position("effective")
         yield EFFECTIVE.finding(
             doc.path,
             line,
