@@ -15,11 +15,11 @@ $(BIN)/python:
 
 # Stamp files record what is installed, so `make` reinstalls only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[codes]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[codes,test]'
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed

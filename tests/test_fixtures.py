@@ -63,4 +63,6 @@ def test_every_rule_has_an_invalid_fixture_or_a_unit_test() -> None:
     # Rules about the file system itself (links, paths outside the root, unreadable and
     # oversized files) are exercised in test_files.py, where tests make those files.
     made_in_tests = {"file-symlink", "file-outside-root", "file-unreadable", "file-too-large"}
+    # Rules about the optional code sets being absent are in test_without_code_sets.py.
+    made_in_tests |= {"code-sets-missing", "code-range-unexpanded"}
     assert set(RULES) - made_in_tests <= covered

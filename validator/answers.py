@@ -149,10 +149,9 @@ def review_text(due: list[Review], today: date, within: int) -> str:
         else:
             state = f"due {version.next_review} (in {-review.overdue_days} days)"
         lines.append(f"{version.number}  version {version.effective}  {version.title}: {state}")
-    lines.append(
-        f"{len(due)} version{'s' if len(due) != 1 else ''} due for review by "
-        f"{today} + {within} days"
-    )
+    horizon = f" or within {within} days of" if within else " on"
+    plural = "s" if len(due) != 1 else ""
+    lines.append(f"{len(due)} version{plural} overdue or due for review{horizon} {today}")
     return "\n".join(lines) + "\n"
 
 

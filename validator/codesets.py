@@ -186,7 +186,8 @@ def _data_files(spec: ModuleSpec, pattern: str) -> list[Path]:
 
 
 def _version(distribution: str) -> str:
-    # Imported here: importlib.metadata takes 20 ms to import, most of this module's cost.
+    # Imported here, not at the top: it takes 20 ms to import, more than the rest of this
+    # module, and is needed only once a code set is read.
     import importlib.metadata
 
     try:
@@ -232,7 +233,7 @@ def _written_codes(system: str, raw: Iterable[str]) -> frozenset[str]:
         parents = {code[:-1] for code in parents if len(code) > 3} - heads
         heads |= parents
     # One regex for all the forms of the system: a third of the time of calling accepts().
-    form = re.compile("|".join(f"(?:{form.pattern})" for form in SYSTEMS[system].forms))
+    form = re.compile("|".join(f"(?:{each.pattern})" for each in SYSTEMS[system].forms))
     written = (_dotted(system, head) for head in heads if not _placeholder(system, head))
     return frozenset(code for code in written if form.fullmatch(code))
 

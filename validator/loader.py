@@ -699,6 +699,9 @@ def _reading(value: str) -> str:
     except yaml.YAMLError:  # pragma: no cover - the value is already a valid plain scalar
         typed = value
     if isinstance(typed, str):
+        # PyYAML leaves y/n and leading-zero numbers as text; the specifications do not.
+        if value in {"y", "Y", "n", "N"}:
+            return "the YAML 1.1 specification reads it as a boolean"
         return "YAML 1.2 parsers read it as a number"
     return f"PyYAML reads it as {_kind(typed)} ({typed!r})"
 

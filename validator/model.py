@@ -37,6 +37,7 @@ class CodeRow:
     code: str
     group: int
     position: Position
+    pointer: str
     from_range: bool = False
 
 
@@ -46,6 +47,9 @@ class Replacement:
     title: str | None
     legacy: bool
     position: Position
+    pointer: str
+    #: Where `legacy: true` is written, when it is.
+    legacy_position: Position | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class RelatedPolicy:
     title: str
     number: str | None
     position: Position
+    pointer: str
 
 
 @dataclass(frozen=True)
@@ -121,13 +126,13 @@ def build_version(doc: Document, known: Callable[[str], frozenset[str] | None]) 
                 entry.get("title"),
                 entry.get("legacy", False),
                 doc.position(f"/replaces/{index}/number"),
+                f"/replaces/{index}/number",
+                doc.position(f"/replaces/{index}/legacy") if "legacy" in entry else None,
             )
             for index, entry in enumerate(data.get("replaces", []))
         ),
         related=tuple(
-            RelatedPolicy(
-                entry["title"], entry.get("number"), doc.position(f"/related_policies/{index}")
-            )
+            _related(doc, index, entry)
             for index, entry in enumerate(data.get("related_policies", []))
         ),
         lineage=tuple(
@@ -141,6 +146,12 @@ def build_version(doc: Document, known: Callable[[str], frozenset[str] | None]) 
         ),
         positions=positions,
     )
+
+
+def _related(doc: Document, index: int, entry: dict[str, Any]) -> RelatedPolicy:
+    # A finding about a related policy concerns its number when it has one.
+    pointer = f"/related_policies/{index}/{'number' if 'number' in entry else 'title'}"
+    return RelatedPolicy(entry["title"], entry.get("number"), doc.position(pointer), pointer)
 
 
 def _code_rows(
@@ -160,11 +171,12 @@ def _code_rows(
             )
         )
         for code_index, entry in enumerate(group["codes"]):
-            pointer = f"/coding/groups/{group_index}/codes/{code_index}"
-            position = doc.position(f"{pointer}/{'code' if 'code' in entry else 'range'}")
-            if "code" in entry:
+            kind = "code" if "code" in entry else "range"
+            pointer = f"/coding/groups/{group_index}/codes/{code_index}/{kind}"
+            position = doc.position(pointer)
+            if kind == "code":
                 if system.accepts(entry["code"]):  # a malformed code is reported, not indexed
-                    rows.append(CodeRow(system.name, entry["code"], group_index, position))
+                    rows.append(CodeRow(system.name, entry["code"], group_index, position, pointer))
                 continue
             try:
                 expanded = expand_range(
@@ -173,7 +185,7 @@ def _code_rows(
             except RangeError:
                 continue  # reported by the code-range rule
             rows.extend(
-                CodeRow(system.name, code, group_index, position, from_range=True)
+                CodeRow(system.name, code, group_index, position, pointer, from_range=True)
                 for code in expanded or ()
             )
     return tuple(groups), tuple(rows)

@@ -80,6 +80,6 @@ def due_for_review(repository: Repository, today: date, within: int = 0) -> list
             window = policy.window(version)
             if window is None or (window.end is not None and window.end <= today):
                 continue  # never in effect, or already superseded
-            if version.next_review <= horizon:
+            if version.next_review <= horizon and not policy.reviewed_after(version):
                 due.append(Review(version, (today - version.next_review).days))
     return sorted(due, key=lambda r: (r.version.next_review, r.version.number))

@@ -52,8 +52,25 @@ class Policy:
     @property
     def retired(self) -> date | None:
         """The policy's retirement date: the earliest any non-draft version declares."""
-        dates = [v.retired for v in self.versions if v.retired and not v.is_draft]
-        return min(dates) if dates else None
+        retiring = self.retiring_version
+        return None if retiring is None else retiring.retired
+
+    @property
+    def retiring_version(self) -> Version | None:
+        """The non-draft version that declares the earliest retirement date."""
+        retiring = [v for v in self.versions if v.retired and not v.is_draft]
+        return min(retiring, key=lambda v: (v.retired, v.path)) if retiring else None
+
+    def reviewed_after(self, version: Version) -> bool:
+        """True when a later version was reviewed or published on or after the date
+        ``version`` was due for review: the review it was waiting for has happened."""
+        return any(
+            later.effective > version.effective
+            and not later.is_draft
+            and max(filter(None, (later.last_review, later.published)), default=date.min)
+            >= version.next_review
+            for later in self.versions
+        )
 
     def window(self, version: Version) -> Window | None:
         return self.windows.get(version.path)

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from validator import codesets
 from validator.checks import VERSION_CHECKS, check_repository
-from validator.codesets import known_codes
 from validator.files import (
     LAYOUT,
     ORGANIZATION_FILE,
@@ -70,7 +70,7 @@ def check_source(source: SourceFile) -> FileResult:
     findings.extend(schema_findings)
     if schema_findings or schema == ORGANIZATION_SCHEMA:
         return FileResult(sorted(findings))
-    version = build_version(doc, known_codes)
+    version = build_version(doc, codesets.known_codes)
     for check in VERSION_CHECKS:
         findings.extend(check(doc, version))
     return FileResult(sorted(findings), version)

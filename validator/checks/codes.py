@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from validator.codesets import known_codes
+from validator import codesets
 from validator.codesystems import MAX_RANGE, SYSTEMS, RangeError, expand_range
 from validator.findings import Finding, Severity
 from validator.loader import Document
@@ -77,7 +77,7 @@ def check(doc: Document, version: Version) -> Iterator[Finding]:
                 continue
             first, last = entry["range"]["first"], entry["range"]["last"]
             try:
-                expanded = expand_range(system, first, last, known_codes)
+                expanded = expand_range(system, first, last, codesets.known_codes)
             except RangeError as error:
                 yield RANGE.finding(
                     doc.path,

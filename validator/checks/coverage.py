@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from validator.codesets import editions, known_codes
+from validator import codesets
 from validator.codesystems import ICD10_START, SYSTEMS
 from validator.findings import Finding, Severity
 from validator.model import CodeRow, Version
@@ -86,31 +86,38 @@ def _system_dates(repository: Repository) -> Iterator[Finding]:
                     hint = "list the ICD-9 codes that applied then"
                 else:
                     continue
-                yield SYSTEM_DATES.finding(version.path, *row.position, message, hint=hint)
+                yield SYSTEM_DATES.finding(
+                    version.path, *row.position, message, pointer=row.pointer, hint=hint
+                )
 
 
 def _existence(repository: Repository) -> Iterator[Finding]:
     # Code sets are loaded only for systems a policy actually lists.
-    missing_at: tuple[str, int, int] | None = None
+    missing_at: tuple[str, int, int, str] | None = None
     for version in repository.versions():
         for row in version.codes:
             if SYSTEMS[row.system].era is None or row.from_range:
                 continue  # CPT and HCPCS: no open data; range rows come from the code set
-            codes = known_codes(row.system)
+            codes = codesets.known_codes(row.system)
             if codes is None:
-                missing_at = missing_at or (version.path, *row.position)
+                missing_at = missing_at or (version.path, *row.position, row.pointer)
             elif row.code not in codes:
-                consulted = ", ".join(editions(row.system) or ())
+                consulted = ", ".join(codesets.editions(row.system) or ())
                 yield UNKNOWN.finding(
                     version.path,
                     *row.position,
                     f"{row.system} {row.code} is not in {consulted}",
+                    pointer=row.pointer,
                     hint="check the code; a code deleted before these editions is reported too",
                 )
     if missing_at is not None:
+        path, line, column, pointer = missing_at
         yield NO_CODE_SETS.finding(
-            *missing_at,
+            path,
+            line,
+            column,
             "ICD codes were not checked against real code sets: none is installed",
+            pointer=pointer,
             hint="pip install 'policyrepo[codes]'",
         )
 
@@ -147,6 +154,7 @@ def _conflicts(repository: Repository) -> Iterator[Finding]:
                     f"{row.system} {row.code} is {determination} here but "
                     f"{other_determination} in policy {other.number} ({other.path}), both "
                     f"in effect from {max(window.start, other_window.start)}",
+                    pointer=row.pointer,
                     hint="make the determinations agree, or retire one policy's version",
                 )
             active.append((window, version, row))

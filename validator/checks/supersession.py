@@ -84,12 +84,15 @@ RELATED_BY_TITLE = register(
 
 
 def check(repository: Repository, today: date) -> Iterator[Finding]:
-    yield from _targets(repository)
-    yield from _cycles(repository)
+    cycles = list(_cycles(repository))
+    in_cycle = {number for cycle in cycles for number in cycle}
+    for cycle in cycles:
+        yield _cycle_finding(repository, cycle)
+    yield from _targets(repository, in_cycle)
     yield from _related(repository)
 
 
-def _targets(repository: Repository) -> Iterator[Finding]:
+def _targets(repository: Repository, in_cycle: set[str]) -> Iterator[Finding]:
     for number, replacing in sorted(repository.replaced_by.items()):
         replaced = repository.policies.get(number)
         # Later versions of the replacing policy repeat the declaration; the replacement
@@ -106,18 +109,23 @@ def _targets(repository: Repository) -> Iterator[Finding]:
                     yield UNKNOWN.finding(
                         *where,
                         f"replaces policy {number}, which is not in the repository",
+                        pointer=entry.pointer,
                         hint="correct the number, or add `legacy: true` for a policy kept "
                         "elsewhere",
                     )
                 continue
             if entry.legacy:
+                legacy_line, legacy_column = entry.legacy_position or entry.position
                 yield LEGACY_IN_REPOSITORY.finding(
-                    *where,
+                    version.path,
+                    legacy_line,
+                    legacy_column,
                     f"policy {number} is declared legacy but is in policies/{number}/",
+                    pointer=entry.pointer.replace("/number", "/legacy"),
                     hint="remove `legacy: true`",
                 )
-            if replaced.number == version.number:
-                continue  # reported as a cycle
+            if {replaced.number, version.number} <= in_cycle:
+                continue  # the cycle is the finding; its dates cannot be right either way
             if not replaced.windows:
                 continue  # never in effect: nothing overlaps, nothing to retire
             end = replaced.ends()
@@ -130,6 +138,7 @@ def _targets(repository: Repository) -> Iterator[Finding]:
                 yield NOT_RETIRED.finding(
                     *where,
                     f"replaces policy {number} from {version.effective}, but {number} {still}",
+                    pointer=entry.pointer,
                     hint=f"retire policy {number} on or before {version.effective}",
                 )
             elif end < version.effective:
@@ -138,12 +147,13 @@ def _targets(repository: Repository) -> Iterator[Finding]:
                     f"policy {number} applies to {end - timedelta(days=1)}, but this version "
                     f"replaces it only from {version.effective}: nothing governs the days "
                     "between",
+                    pointer=entry.pointer,
                     hint="check the retirement and effective dates",
                 )
 
 
-def _cycles(repository: Repository) -> Iterator[Finding]:
-    """Depth-first search over the replacement graph: O(P + E)."""
+def _cycles(repository: Repository) -> Iterator[list[str]]:
+    """Each cycle of the replacement graph once, by depth-first search: O(P + E)."""
     edges: dict[str, list[str]] = {}
     for number, replacing in repository.replaced_by.items():
         for version in replacing:
@@ -168,7 +178,7 @@ def _cycles(repository: Repository) -> Iterator[Finding]:
                     cycle = path[path.index(target) :]
                     if frozenset(cycle) not in reported:
                         reported.add(frozenset(cycle))
-                        yield _cycle_finding(repository, cycle)
+                        yield cycle
                 elif state.get(target) != 2 and target in repository.policies:
                     stack.append((target, 0))
             else:
@@ -186,6 +196,7 @@ def _cycle_finding(repository: Repository, cycle: list[str]) -> Finding:
         version.path,
         *entry.position,
         f"policies replace each other in a cycle: {chain}",
+        pointer=entry.pointer,
         hint="remove the replacement that points back",
     )
 
@@ -201,6 +212,7 @@ def _related(repository: Repository) -> Iterator[Finding]:
                         *related.position,
                         f"related policy {related.number} ({related.title}) is not in the "
                         "repository",
+                        pointer=related.pointer,
                         hint="correct the number, or give the title alone",
                     )
             elif related.title.casefold() not in titles:
@@ -208,5 +220,6 @@ def _related(repository: Repository) -> Iterator[Finding]:
                     version.path,
                     *related.position,
                     f"related policy {related.title!r} is not in the repository",
+                    pointer=related.pointer,
                     hint="add its number when the policy is added",
                 )

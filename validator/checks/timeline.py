@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from datetime import date
 
 from validator.findings import Finding, Severity
+from validator.model import Version
 from validator.rules import register
-from validator.timeline import Repository
+from validator.timeline import Policy, Repository
 
 FAMILY = "Timeline"
 
@@ -72,37 +73,14 @@ def check(repository: Repository, today: date) -> Iterator[Finding]:
                     pointer="/lifecycle/effective",
                     hint="give each version its own effective date, or make one a draft",
                 )
-            if (
-                earlier.published is not None
-                and later.published is not None
-                and later.published < earlier.published
-            ):
-                line, column = later.position("published")
-                yield PUBLISHED_ORDER.finding(
-                    later.path,
-                    line,
-                    column,
-                    f"published {later.published}, before {earlier.path} (effective "
-                    f"{earlier.effective}) was published on {earlier.published}",
-                    pointer="/lifecycle/published",
-                    hint="check the published and effective dates of both versions",
-                )
-        retired = policy.retired
-        if retired is not None:
-            for version in in_force:
-                if version.effective >= retired:
-                    line, column = version.position("effective")
-                    yield AFTER_RETIREMENT.finding(
-                        version.path,
-                        line,
-                        column,
-                        f"takes effect {version.effective}, but policy {policy.number} was "
-                        f"retired on {retired}",
-                        pointer="/lifecycle/effective",
-                        hint="remove the retirement date, or make this a new policy",
-                    )
+        yield from _publication_order(in_force)
+        yield from _after_retirement(policy)
         current = policy.in_effect(today)
-        if current is not None and current.effective < current.next_review < today:
+        if (
+            current is not None
+            and current.effective < current.next_review < today
+            and not policy.reviewed_after(current)
+        ):
             line, column = current.position("next_review")
             yield REVIEW_OVERDUE.finding(
                 current.path,
@@ -113,3 +91,44 @@ def check(repository: Repository, today: date) -> Iterator[Finding]:
                 pointer="/lifecycle/next_review",
                 hint="review the policy and add a new version with a new next review date",
             )
+
+
+def _publication_order(in_force: list[Version]) -> Iterator[Finding]:
+    """Each published date against the latest one of any earlier-effective version."""
+    latest: Version | None = None
+    for version in in_force:
+        if version.published is None:
+            continue
+        if latest is not None and latest.published and version.published < latest.published:
+            line, column = version.position("published")
+            yield PUBLISHED_ORDER.finding(
+                version.path,
+                line,
+                column,
+                f"published {version.published}, before {latest.path} (effective "
+                f"{latest.effective}) was published on {latest.published}",
+                pointer="/lifecycle/published",
+                hint="check the published and effective dates of both versions",
+            )
+        if latest is None or (latest.published and version.published > latest.published):
+            latest = version
+
+
+def _after_retirement(policy: Policy) -> Iterator[Finding]:
+    retiring = policy.retiring_version
+    if retiring is None or retiring.retired is None:
+        return
+    for version in policy.versions:
+        # The retiring version's own dates are the lifecycle-retired rule's to judge.
+        if version.is_draft or version is retiring or version.effective < retiring.retired:
+            continue
+        line, column = version.position("effective")
+        yield AFTER_RETIREMENT.finding(
+            version.path,
+            line,
+            column,
+            f"takes effect {version.effective}, but policy {policy.number} was retired on "
+            f"{retiring.retired} by {retiring.path}",
+            pointer="/lifecycle/effective",
+            hint=f"remove the retirement date from {retiring.path}, or make this a new policy",
+        )
