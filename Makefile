@@ -1,13 +1,13 @@
-# `make` sets up .venv, validates policies/ and writes the bundle; `make test` runs
+# `make` sets up .venv, validates policies/ and writes the bundle to dist/; `make test` runs
 # lint, types and the whole test suite. Both work on a machine with only Python 3.11+,
 # pip, git and make.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: all install validate test lint typecheck schemas pytest clean
+.PHONY: all install validate bundle test lint typecheck schemas pytest clean
 
-all: validate
+all: bundle
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ install: $(VENV)/.installed
 
 validate: $(VENV)/.installed
 	$(BIN)/policyrepo validate
+
+# Writes dist/ (replaced whole, never half-written); refuses while validation has errors.
+bundle: validate
+	$(BIN)/policyrepo bundle -o dist
 
 test: lint typecheck schemas pytest
 

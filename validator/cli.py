@@ -4,7 +4,8 @@ Exit codes (also in the README):
 
 * 0 - success: no errors (and, with ``--strict``, no warnings);
 * 1 - ``validate``: errors (or warnings with ``--strict``); ``lookup``: no version
-  governs the code on the date; ``show``: no such policy;
+  governs the code on the date; ``show``: no such policy; ``bundle``: the repository
+  has errors, nothing written; ``verify``: the bundle failed verification;
 * 2 - usage error: unknown option, missing argument, no ``policies/`` under ``--root``;
 * 3 - internal error: a bug in policyrepo; ``--debug`` shows the traceback.
 """
@@ -18,13 +19,15 @@ import traceback
 from datetime import date
 from pathlib import Path
 
-from validator import __version__, answers, resolve
+from validator import __version__, answers, bundle, resolve, signing
 from validator.codesystems import SYSTEMS
 from validator.findings import Severity
+from validator.provenance import read_provenance
 from validator.reporters import REPORTERS
 from validator.rules import catalogue, render_catalogue
 from validator.timeline import Repository
 from validator.validate import validate
+from validator.verify import verify_bundle
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -100,6 +103,45 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_root_and_format(review)
     review.set_defaults(run=_run_review)
+
+    publish = commands.add_parser(
+        "bundle",
+        help="write the JSON bundle consumers load",
+        description="Validate the repository, then write a deterministic, verifiable bundle "
+        "to DIR. Nothing is written while the repository has errors.",
+    )
+    publish.add_argument("-o", "--output", default="dist", metavar="DIR", help="default: dist")
+    publish.add_argument(
+        "--as-of",
+        type=_iso_date,
+        default=None,
+        metavar="DATE",
+        help="only what is in effect on or after DATE",
+    )
+    publish.add_argument("--sign", metavar="KEYFILE", help="Ed25519 private key (PEM) to sign with")
+    publish.add_argument(
+        "--root", default=".", help="repository root, holding policies/ (default: .)"
+    )
+    _add_today(publish)
+    publish.set_defaults(run=_run_bundle)
+
+    keys = commands.add_parser(
+        "keygen",
+        help="make an Ed25519 key pair for signing bundles",
+        description="Write PREFIX.key (private, mode 600) and PREFIX.pub (public), both PEM.",
+    )
+    keys.add_argument("prefix", nargs="?", default="policyrepo", metavar="PREFIX")
+    keys.set_defaults(run=_run_keygen)
+
+    check_bundle = commands.add_parser(
+        "verify",
+        help="check a bundle's files, digests and signature",
+        description="Check that every file the manifest lists is present with its size and "
+        "SHA-256, that no other file is, and the signature when --key is given.",
+    )
+    check_bundle.add_argument("directory", metavar="DIR")
+    check_bundle.add_argument("--key", metavar="PUBKEY", help="Ed25519 public key (PEM)")
+    check_bundle.set_defaults(run=_run_verify)
 
     rules = commands.add_parser("rules", help="list every rule the validator reports")
     rules.add_argument("--format", choices=["text", "markdown"], default="text")
@@ -196,6 +238,81 @@ def _run_review(args: argparse.Namespace) -> int:
     due = resolve.due_for_review(_load(args), today, args.within)
     render = answers.review_json if args.format == "json" else answers.review_text
     sys.stdout.write(render(due, today, args.within))
+    return EXIT_OK
+
+
+def _run_bundle(args: argparse.Namespace) -> int:
+    key = None
+    if args.sign:
+        try:
+            key = signing.load_private_key(Path(args.sign))
+        except signing.KeyFileError as error:
+            raise UsageError(str(error)) from None
+    root = _repository_root(args)
+    try:
+        provenance = read_provenance(root)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    report = validate(root, None, args.today)
+    errors = report.counts()[Severity.ERROR]
+    if errors:
+        sys.stderr.write(REPORTERS["text"](report))
+        print(
+            f"policyrepo: bundle not written: the repository has {errors} "
+            f"error{'s' if errors != 1 else ''}; fix them and run again",
+            file=sys.stderr,
+        )
+        return EXIT_FINDINGS
+    files = bundle.build_files(report.repository, report.organization, args.as_of)
+    counts = {
+        "policies": sum(name.startswith("policies/") for name in files),
+        "versions": sum(len(p.windows) for p in report.repository.policies.values()),
+        "code_rows": sum(
+            len(v.codes) for v in report.repository.versions() if report.repository.window(v)
+        ),
+    }
+    manifest = bundle.manifest(
+        files, provenance, bundle.source_digest(report.sources), args.as_of, counts
+    )
+    bundle.write_bundle(files, manifest, Path(args.output), key)
+    signed = " and signed" if key else ""
+    policies = counts["policies"]
+    print(
+        f"wrote {args.output}/: {len(files) + 1} files{signed}, "
+        f"{policies} polic{'y' if policies == 1 else 'ies'}"
+    )
+    return EXIT_OK
+
+
+def _run_keygen(args: argparse.Namespace) -> int:
+    private, public = Path(f"{args.prefix}.key"), Path(f"{args.prefix}.pub")
+    for path in (private, public):
+        if path.exists():
+            raise UsageError(f"{path} exists; choose another PREFIX or move it away")
+    signing.generate_keypair(private, public)
+    print(f"wrote {private} (private: keep it secret) and {public} (public: give to consumers)")
+    return EXIT_OK
+
+
+def _run_verify(args: argparse.Namespace) -> int:
+    directory = Path(args.directory)
+    if not directory.is_dir():
+        raise UsageError(f"{args.directory} is not a directory")
+    result = verify_bundle(directory, Path(args.key) if args.key else None)
+    for problem in result.problems:
+        print(f"{args.directory}/{problem}", file=sys.stderr)
+    if not result.ok:
+        count = len(result.problems)
+        print(f"bundle {args.directory}: FAILED, {count} problem{'s' if count != 1 else ''}")
+        return EXIT_FINDINGS
+    files = len(result.manifest["files"]) if result.manifest else 0
+    if result.signed:
+        trust = "signature valid"
+    elif (directory / "manifest.sig").exists():
+        trust = "signed, signature not checked (pass --key PUBKEY)"
+    else:
+        trust = "not signed"
+    print(f"bundle {args.directory}: OK, {files} files match the manifest; {trust}")
     return EXIT_OK
 
 

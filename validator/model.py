@@ -88,6 +88,8 @@ class Version:
     lineage: tuple[Lineage, ...] = ()
     #: Positions of the lifecycle values, keyed by their name (``effective``, ...).
     positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
+    #: The version as written, JSON values only: what a bundle publishes.
+    document: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def is_draft(self) -> bool:
@@ -145,6 +147,7 @@ def build_version(doc: Document, known: Callable[[str], frozenset[str] | None]) 
             for row in data.get("history", [])
         ),
         positions=positions,
+        document=data,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from validator import codesets
 from validator.checks import VERSION_CHECKS, check_repository
@@ -35,6 +36,7 @@ class FileResult:
 
     findings: list[Finding]
     version: Version | None = None
+    organization: dict[str, Any] | None = None  # the organisation file, when valid
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,9 @@ class Report:
     findings: list[Finding]
     files: int
     repository: Repository = field(default_factory=lambda: Repository({}))
+    organization: dict[str, Any] | None = None
+    #: Every file read, by path: what a bundle's source digest covers.
+    sources: dict[str, bytes] = field(default_factory=dict)
 
     def counts(self) -> dict[Severity, int]:
         return count_by_severity(self.findings)
@@ -68,8 +73,10 @@ def check_source(source: SourceFile) -> FileResult:
     schema = ORGANIZATION_SCHEMA if source.path == ORGANIZATION_FILE else POLICY_SCHEMA
     schema_findings = check_schema(doc, schema)
     findings.extend(schema_findings)
-    if schema_findings or schema == ORGANIZATION_SCHEMA:
+    if schema_findings:
         return FileResult(sorted(findings))
+    if schema == ORGANIZATION_SCHEMA:
+        return FileResult(sorted(findings), organization=doc.data)
     version = build_version(doc, codesets.known_codes)
     for check in VERSION_CHECKS:
         findings.extend(check(doc, version))
@@ -86,17 +93,25 @@ def validate_sources(
     """
     findings: list[Finding] = []
     versions: list[Version] = []
+    organization = None
     for source in sources:
         result = check_source(source)
         findings.extend(result.findings)
         if result.version is not None:
             versions.append(result.version)
+        organization = organization or result.organization
     repository = Repository.build(versions)
     findings.extend(check_repository(repository, today))
     if report_on is not None:
         findings = [finding for finding in findings if finding.path in report_on]
     count = len(sources) if report_on is None else len(report_on & {s.path for s in sources})
-    return Report(sorted(findings), count, repository)
+    return Report(
+        sorted(findings),
+        count,
+        repository,
+        organization,
+        {source.path: source.raw for source in sources},
+    )
 
 
 def validate(root: Path, arguments: list[str] | None = None, today: date | None = None) -> Report:
@@ -117,7 +132,13 @@ def validate(root: Path, arguments: list[str] | None = None, today: date | None 
             sources.append(source)
     report = validate_sources(sources, today or date.today(), report_on)
     files = len(paths) if report_on is None else len(report_on)
-    return Report(sorted(findings + report.findings), files, report.repository)
+    return Report(
+        sorted(findings + report.findings),
+        files,
+        report.repository,
+        report.organization,
+        report.sources,
+    )
 
 
 def _select(
