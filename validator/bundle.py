@@ -18,6 +18,7 @@ lets a portal fetch only the policies it shows.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -199,6 +200,33 @@ def source_digest(sources: dict[str, bytes]) -> str:
     """SHA-256 over every source file's path and digest, in path order."""
     lines = "".join(f"{sha256_hex(data)}  {path}\n" for path, data in sorted(sources.items()))
     return sha256_hex(lines.encode("utf-8"))
+
+
+def build_bundle(
+    repository: Repository,
+    organization: dict[str, Any] | None,
+    sources: dict[str, bytes],
+    provenance: Provenance,
+    as_of: date | None = None,
+) -> tuple[dict[str, bytes], bytes]:
+    """The bundle files and the manifest that lists them, from a validated repository."""
+    files = build_files(repository, organization, as_of)
+    published = {
+        name: json.loads(data)["versions"]
+        for name, data in files.items()
+        if name.startswith("policies/")
+    }
+    counts = {
+        "policies": len(published),
+        "versions": sum(len(versions) for versions in published.values()),
+        "code_rows": sum(
+            len(rows)
+            for name, data in files.items()
+            if name.startswith("codes/")
+            for rows in json.loads(data)["codes"].values()
+        ),
+    }
+    return files, manifest(files, provenance, source_digest(sources), as_of, counts)
 
 
 def write_bundle(

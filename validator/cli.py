@@ -263,20 +263,12 @@ def _run_bundle(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_FINDINGS
-    files = bundle.build_files(report.repository, report.organization, args.as_of)
-    counts = {
-        "policies": sum(name.startswith("policies/") for name in files),
-        "versions": sum(len(p.windows) for p in report.repository.policies.values()),
-        "code_rows": sum(
-            len(v.codes) for v in report.repository.versions() if report.repository.window(v)
-        ),
-    }
-    manifest = bundle.manifest(
-        files, provenance, bundle.source_digest(report.sources), args.as_of, counts
+    files, manifest = bundle.build_bundle(
+        report.repository, report.organization, report.sources, provenance, args.as_of
     )
     bundle.write_bundle(files, manifest, Path(args.output), key)
     signed = " and signed" if key else ""
-    policies = counts["policies"]
+    policies = sum(name.startswith("policies/") for name in files)
     print(
         f"wrote {args.output}/: {len(files) + 1} files{signed}, "
         f"{policies} polic{'y' if policies == 1 else 'ies'}"
