@@ -105,11 +105,10 @@ class Bundle:
         day = _day(on)
         shard = self._read(f"codes/{system}/{code.replace('.', '')[:2]}.json")
         rows = [] if shard is None else shard["codes"].get(code, [])
-        titles = {p["number"]: p["title"] for p in self._read("catalog.json")["policies"]}
         return [
             Determination(
                 row["policy"],
-                titles.get(row["policy"], ""),
+                self._title(row["policy"]),
                 row["version"],
                 row["determination"],
                 row["basis"],
@@ -120,6 +119,10 @@ class Bundle:
             for row in rows
             if _contains(row["window"], day)
         ]
+
+    def _title(self, number: str) -> str:
+        policy = self.policy(number)
+        return "" if policy is None else str(policy["title"])
 
     def policy(self, number: str) -> dict[str, Any] | None:
         """The policy file: its versions with their windows and documents."""

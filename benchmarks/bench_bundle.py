@@ -1,0 +1,119 @@
+"""Bundle size and speed at scale: 20,000 versions and a million code rows by default.
+
+Run: .venv/bin/python benchmarks/bench_bundle.py [--policies N] [--codes-per-version C]
+
+Builds a synthetic repository model (N policies x 4 versions x C CPT and ICD-10-CM
+rows), writes the bundle, then prints the build and write times, the size of the
+bundle and of its largest code shard, and the median time of a consumer lookup (open
+the bundle without verification, read one shard, one key) against verifying the
+whole bundle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from validator.bundle import build_bundle, write_bundle
+from validator.consumer import Bundle
+from validator.model import CodeGroup, CodeRow, Version
+from validator.provenance import Provenance
+from validator.timeline import Repository
+from validator.verify import verify_bundle
+
+
+def versions(policies: int, per_version: int) -> list[Version]:
+    made = []
+    for p in range(policies):
+        number = f"{p:05d}"
+        for v in range(4):
+            effective = date(2012, 1, 1) + timedelta(days=400 * v + p % 300)
+            groups = (
+                CodeGroup("Covered", "covered", None, "CPT", None),
+                CodeGroup("Not covered", "not-covered", None, "ICD-10-CM", None),
+            )
+            codes = []
+            for c in range(per_version):
+                n = (p * per_version + c) % 90000
+                if c % 2:
+                    codes.append(CodeRow("CPT", f"{10000 + n:05d}", 0, (1, 1), ""))
+                else:
+                    letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[n % 26]
+                    code = f"{letter}{n % 100:02d}.{n % 997:03d}"
+                    codes.append(CodeRow("ICD-10-CM", code, 1, (1, 1), ""))
+            made.append(
+                Version(
+                    path=f"policies/{number}/{effective}.yaml",
+                    number=number,
+                    title=f"Policy {number}",
+                    status="active",
+                    effective=effective,
+                    next_review=effective + timedelta(days=365),
+                    published=None,
+                    last_review=None,
+                    retired=None,
+                    groups=groups,
+                    codes=tuple(codes),
+                    document={"number": number, "title": f"Policy {number}"},
+                )
+            )
+    return made
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--policies", type=int, default=5000)
+    parser.add_argument("--codes-per-version", type=int, default=50)
+    parser.add_argument("--lookups", type=int, default=200)
+    args = parser.parse_args()
+    sample = versions(args.policies, args.codes_per_version)
+    rows = sum(len(v.codes) for v in sample)
+    start = time.perf_counter()
+    repository = Repository.build(sample)
+    files, manifest = build_bundle(
+        repository, None, {}, Provenance(None, None, "2026-01-01T00:00:00Z")
+    )
+    built = time.perf_counter() - start
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "dist"
+        start = time.perf_counter()
+        write_bundle(files, manifest, out, None)
+        written = time.perf_counter() - start
+        start = time.perf_counter()
+        assert verify_bundle(out).ok
+        verified = time.perf_counter() - start
+        shards = {name: len(data) for name, data in files.items() if name.startswith("codes/")}
+        keys = [
+            (row.system, row.code)
+            for v in random.Random(1).sample(sample, 100)
+            for row in v.codes[:2]
+        ]
+        timings = []
+        for index in range(args.lookups):
+            system, code = keys[index % len(keys)]
+            start = time.perf_counter()
+            bundle = Bundle.open(out, verify=False)  # a fresh consumer: nothing cached
+            assert bundle.lookup(system, code, "2013-06-01") is not None
+            timings.append(time.perf_counter() - start)
+    total = sum(len(d) for d in files.values()) + len(manifest)
+    print(f"versions {len(sample):,}  code rows {rows:,}  files {len(files) + 1:,}")
+    print(
+        f"bundle size {total / 1e6:.1f} MB, "
+        f"largest code shard {max(shards.values()) / 1e6:.2f} MB, "
+        f"median shard {statistics.median(shards.values()) / 1e3:.1f} kB"
+    )
+    print(f"build {built:.2f} s, write {written:.2f} s, verify whole bundle {verified:.2f} s")
+    lookup = statistics.median(timings)
+    print(
+        f"consumer lookup, cold (open + one shard + one key): median {lookup * 1e3:.2f} ms "
+        f"({verified / lookup:.0f}x faster than verifying the bundle)"
+    )
+
+
+if __name__ == "__main__":
+    main()
