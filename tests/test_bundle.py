@@ -244,3 +244,24 @@ def test_bundle_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 def test_shards_are_small_and_named_by_system_and_prefix() -> None:
     assert bundle_module.code_shard("ICD-10-CM", "M54.50") == "codes/ICD-10-CM/M5.json"
     assert bundle_module.code_shard("CPT", "97545") == "codes/CPT/97.json"
+
+
+def test_consumer_lists_changes_and_versions(tmp_path: Path) -> None:
+    assert build(TIMELINE, tmp_path / "dist") == 0
+    bundle = Bundle.open(tmp_path / "dist")
+    assert [(c.on, c.policy, c.kind, c.version) for c in bundle.changes_after("2014-06-01")] == [
+        ("2015-01-01", "0101", "retired", None),
+        ("2015-01-01", "0102", "retired", None),
+        ("2015-01-01", "0518", "version", "2015-01-01"),
+        ("2020-07-01", "0518", "version", "2020-07-01"),
+    ]
+    assert bundle.version_on("0518", "2020-06-30")["version"] == "2015-01-01"
+    assert bundle.version_on("0101", "2015-01-01") is None
+    assert bundle.version_on("0999", "2015-01-01") is None
+    [answer] = bundle.lookup("CPT", "22552", "2013-06-01")
+    assert (answer.title, answer.start, answer.end) == (
+        "Cervical Disc Surgery",
+        "2013-01-01",
+        "2015-01-01",
+    )
+    assert bundle.lookup("HCPCS", "E0114", "2013-06-01") == []  # no such shard

@@ -64,3 +64,11 @@ def test_schema_is_documented_closed_and_anchored(path: Path) -> None:
             assert re.search(nested, "^([A-Z0-9]+)*$"), "the detector must catch the known case"
         if "format" in node:
             assert node["format"] in asserted, f"{where}: format {node['format']} not asserted"
+
+
+def test_bundle_schema_file_is_current() -> None:
+    from validator.bundle_schema import render
+
+    assert (ROOT / "schema" / "bundle.schema.json").read_text(encoding="utf-8") == render(), (
+        "regenerate it: python -m validator.bundle_schema > schema/bundle.schema.json"
+    )
