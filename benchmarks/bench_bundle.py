@@ -1,6 +1,6 @@
 """Bundle size and speed at scale: 20,000 versions and a million code rows by default.
 
-Run: .venv/bin/python benchmarks/bench_bundle.py [--policies N] [--codes-per-version C]
+Run: .venv/bin/python -m benchmarks.bench_bundle [--policies N] [--codes-per-version C]
 
 Builds a synthetic repository model (N policies x 4 versions x C CPT and ICD-10-CM
 rows), writes the bundle, then prints the build and write times, the size of the
@@ -16,9 +16,9 @@ import random
 import statistics
 import tempfile
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
+from benchmarks.synthetic import synthetic_versions
 from validator.bundle import build_bundle, write_bundle
 from validator.consumer import Bundle
 from validator.model import CodeGroup, CodeRow, Version
@@ -28,41 +28,25 @@ from validator.verify import verify_bundle
 
 
 def versions(policies: int, per_version: int) -> list[Version]:
-    made = []
-    for p in range(policies):
-        number = f"{p:05d}"
-        for v in range(4):
-            effective = date(2012, 1, 1) + timedelta(days=400 * v + p % 300)
-            groups = (
-                CodeGroup("Covered", "covered", None, "CPT", None),
-                CodeGroup("Not covered", "not-covered", None, "ICD-10-CM", None),
-            )
-            codes = []
-            for c in range(per_version):
-                n = (p * per_version + c) % 90000
-                if c % 2:
-                    codes.append(CodeRow("CPT", f"{10000 + n:05d}", 0, (1, 1), ""))
-                else:
-                    letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[n % 26]
-                    code = f"{letter}{n % 100:02d}.{n % 997:03d}"
-                    codes.append(CodeRow("ICD-10-CM", code, 1, (1, 1), ""))
-            made.append(
-                Version(
-                    path=f"policies/{number}/{effective}.yaml",
-                    number=number,
-                    title=f"Policy {number}",
-                    status="active",
-                    effective=effective,
-                    next_review=effective + timedelta(days=365),
-                    published=None,
-                    last_review=None,
-                    retired=None,
-                    groups=groups,
-                    codes=tuple(codes),
-                    document={"number": number, "title": f"Policy {number}"},
+    groups = (
+        CodeGroup("Covered", "covered", None, "CPT", None),
+        CodeGroup("Not covered", "not-covered", None, "ICD-10-CM", None),
+    )
+
+    def rows(p: int) -> tuple[CodeRow, ...]:
+        codes = []
+        for c in range(per_version):
+            n = (p * per_version + c) % 90000
+            if c % 2:
+                codes.append(CodeRow("CPT", f"{10000 + n:05d}", 0, (1, 1), ""))
+            else:
+                letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[n % 26]
+                codes.append(
+                    CodeRow("ICD-10-CM", f"{letter}{n % 100:02d}.{n % 997:03d}", 1, (1, 1), "")
                 )
-            )
-    return made
+        return tuple(codes)
+
+    return synthetic_versions(policies, groups, rows)
 
 
 def main() -> None:

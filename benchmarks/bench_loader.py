@@ -1,6 +1,6 @@
 """Loader and validation speed against plain PyYAML, on copies of the seed policy.
 
-Run: .venv/bin/python benchmarks/bench_loader.py [--files N] [--repeat R]
+Run: .venv/bin/python -m benchmarks.bench_loader [--files N] [--repeat R]
 
 Prints the median seconds of R runs for each step over the same N files, and each
 step's ratio to a plain ``yaml.load`` with libyaml.
@@ -18,7 +18,7 @@ import yaml
 
 from validator.files import SourceFile
 from validator.loader import load_document
-from validator.validate import validate_source
+from validator.validate import check_source
 
 SEED = Path(__file__).parent.parent / "policies" / "0324" / "2011-04-15.yaml"
 
@@ -66,7 +66,7 @@ def main() -> None:
         "load_document (hazard checks)": lambda: each(
             files, lambda f: load_document(f.path, f.raw)
         ),
-        "validate_source (load+schema+rules)": lambda: each(files, validate_source),
+        "check_source (load+schema+rules)": lambda: each(files, check_source),
     }
     print(f"{args.files} files, {megabytes:.1f} MB, median of {args.repeat} runs")
     baseline = None

@@ -1,6 +1,6 @@
 """How the repository-wide rules scale with the number of versions and code rows.
 
-Run: .venv/bin/python benchmarks/bench_repository.py [--repeat R]
+Run: .venv/bin/python -m benchmarks.bench_repository [--repeat R]
 
 Builds synthetic repositories of N policies with 4 versions each and 20 CPT code rows
 per version, each code shared by about four policies (so the conflict sweep has work
@@ -14,8 +14,9 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from datetime import date, timedelta
+from datetime import date
 
+from benchmarks.synthetic import synthetic_versions
 from validator.checks import check_repository
 from validator.model import CodeGroup, CodeRow, Version
 from validator.timeline import Repository
@@ -24,35 +25,18 @@ TODAY = date(2026, 11, 27)
 
 
 def versions(policies: int) -> list[Version]:
-    made = []
-    for p in range(policies):
-        number = f"{p:05d}"
-        for v in range(4):
-            effective = date(2012, 1, 1) + timedelta(days=400 * v + p % 300)
-            groups = (
-                CodeGroup("Covered", "covered", None, "CPT", None),
-                CodeGroup("Not covered", "not-covered", None, "CPT", None),
-            )
-            codes = tuple(
-                CodeRow("CPT", f"{(p * 7 + c) % (policies * 5):05d}", c % 2, (10 + c, 11), "")
-                for c in range(20)
-            )
-            made.append(
-                Version(
-                    path=f"policies/{number}/{effective}.yaml",
-                    number=number,
-                    title=f"Policy {number}",
-                    status="active",
-                    effective=effective,
-                    next_review=effective + timedelta(days=365),
-                    published=None,
-                    last_review=None,
-                    retired=None,
-                    groups=groups,
-                    codes=codes,
-                )
-            )
-    return made
+    groups = (
+        CodeGroup("Covered", "covered", None, "CPT", None),
+        CodeGroup("Not covered", "not-covered", None, "CPT", None),
+    )
+    return synthetic_versions(
+        policies,
+        groups,
+        lambda p: tuple(
+            CodeRow("CPT", f"{(p * 7 + c) % (policies * 5):05d}", c % 2, (10 + c, 11), "")
+            for c in range(20)
+        ),
+    )
 
 
 def median_seconds(policies: int, repeat: int) -> tuple[float, int]:
