@@ -18,7 +18,6 @@ lets a portal fetch only the policies it shows.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -61,9 +60,13 @@ def build_files(
     repository: Repository,
     organization: dict[str, Any] | None,
     as_of: date | None = None,
-) -> dict[str, bytes]:
-    """Every bundle file but the manifest, by name. A pure function of the model."""
+) -> tuple[dict[str, bytes], dict[str, int]]:
+    """Every bundle file but the manifest, by name, and the counts for the manifest.
+
+    A pure function of the model: O(versions + code rows), then the JSON encoding.
+    """
     files: dict[str, bytes] = {}
+    counts = {"policies": 0, "versions": 0, "code_rows": 0}
     catalog = []
     index: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for number, policy in repository.policies.items():
@@ -84,20 +87,25 @@ def build_files(
                 ],
             }
         )
+        counts["policies"] += 1
+        counts["versions"] += len(versions)
         for version in versions:
-            window = _must(policy.window(version))
+            window = _window(_must(policy.window(version)))
+            # Every code of a group shares one row: same version, determination, window.
+            rows = [
+                {
+                    "policy": number,
+                    "version": version.effective.isoformat(),
+                    "determination": group.determination,
+                    "basis": group.basis,
+                    "heading": group.heading,
+                    "window": window,
+                }
+                for group in version.groups
+            ]
             for row in version.codes:
-                group = version.groups[row.group]
-                index[code_shard(row.system, row.code)][row.code].append(
-                    {
-                        "policy": number,
-                        "version": version.effective.isoformat(),
-                        "determination": group.determination,
-                        "basis": group.basis,
-                        "heading": group.heading,
-                        "window": _window(window),
-                    }
-                )
+                index[code_shard(row.system, row.code)][row.code].append(rows[row.group])
+            counts["code_rows"] += len(version.codes)
     for shard, codes in index.items():
         for rows in codes.values():
             rows.sort(key=lambda row: (row["policy"], row["version"]))
@@ -109,7 +117,7 @@ def build_files(
         files["organization.json"] = canonical_json(
             {"kind": "organization", "organization": organization}
         )
-    return files
+    return files, counts
 
 
 def _must(window: Window | None) -> Window:
@@ -210,22 +218,7 @@ def build_bundle(
     as_of: date | None = None,
 ) -> tuple[dict[str, bytes], bytes]:
     """The bundle files and the manifest that lists them, from a validated repository."""
-    files = build_files(repository, organization, as_of)
-    published = {
-        name: json.loads(data)["versions"]
-        for name, data in files.items()
-        if name.startswith("policies/")
-    }
-    counts = {
-        "policies": len(published),
-        "versions": sum(len(versions) for versions in published.values()),
-        "code_rows": sum(
-            len(rows)
-            for name, data in files.items()
-            if name.startswith("codes/")
-            for rows in json.loads(data)["codes"].values()
-        ),
-    }
+    files, counts = build_files(repository, organization, as_of)
     return files, manifest(files, provenance, source_digest(sources), as_of, counts)
 
 
