@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from validator.model import Version
-from validator.resolve import Governing, Review, lineage
+from validator.resolve import Governing, Review, supersession
 from validator.timeline import Policy, Repository, Window
 
 
@@ -90,7 +90,7 @@ def show_text(repository: Repository, policy: Policy, on: date) -> str:
         window = policy.window(version)
         state = f"in effect {window.describe()}" if window else "never in effect"
         lines.append(f"  {version.effective}  {version.status:<7}  {state}")
-    family = lineage(repository, policy)
+    family = supersession(repository, policy)
     lines.append("supersedes: " + (", ".join(family.replaces) or "no policy"))
     for version in policy.versions[-1:]:
         for row in version.lineage:
@@ -105,7 +105,7 @@ def show_text(repository: Repository, policy: Policy, on: date) -> str:
 
 def show_json(repository: Repository, policy: Policy, on: date) -> str:
     current = policy.in_effect(on)
-    family = lineage(repository, policy)
+    family = supersession(repository, policy)
 
     def version_json(version: Version) -> dict[str, Any]:
         return {

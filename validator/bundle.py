@@ -33,10 +33,9 @@ from validator.model import Version
 from validator.provenance import Provenance
 from validator.signing import sign
 from validator.timeline import Policy, Repository, Window
+from validator.verify import MANIFEST, SIGNATURE
 
 BUNDLE_FORMAT = 1
-MANIFEST = "manifest.json"
-SIGNATURE = "manifest.sig"
 
 
 def code_shard(system: str, code: str) -> str:
@@ -128,15 +127,15 @@ def _must(window: Window | None) -> Window:
 def _policy_document(
     repository: Repository, policy: Policy, versions: list[Version]
 ) -> dict[str, Any]:
-    replaced_by: dict[str, str] = {}
-    for version in sorted(repository.replaced_by.get(policy.number, []), key=lambda v: v.path):
-        replaced_by.setdefault(version.number, version.effective.isoformat())
     return {
         "kind": "policy",
         "number": policy.number,
         "title": policy.title,
         "retired": policy.retired.isoformat() if policy.retired else None,
-        "replaced_by": [{"policy": p, "from": d} for p, d in sorted(replaced_by.items())],
+        "replaced_by": [
+            {"policy": version.number, "from": version.effective.isoformat()}
+            for version in repository.replaced_by.get(policy.number, [])
+        ],
         "versions": [
             {
                 "version": version.effective.isoformat(),
@@ -151,30 +150,19 @@ def _policy_document(
 
 
 def _supersession(repository: Repository, files: dict[str, bytes]) -> dict[str, Any]:
-    edges = set()
-    for number, replacing in repository.replaced_by.items():
-        for version in replacing:
-            legacy = any(r.legacy for r in version.replaces if r.number == number)
-            edges.add((version.number, number, legacy))
-    first_from: dict[tuple[str, str], str] = {}
-    for number, replacing in repository.replaced_by.items():
-        for version in replacing:
-            key = (version.number, number)
-            day = version.effective.isoformat()
-            first_from[key] = min(first_from.get(key, day), day)
-    return {
-        "kind": "supersession",
-        "replaces": [
-            {
-                "policy": policy,
-                "replaces": replaced,
-                "legacy": legacy,
-                "from": first_from[(policy, replaced)],
-                "published": f"policies/{policy}.json" in files,
-            }
-            for policy, replaced, legacy in sorted(edges)
-        ],
-    }
+    edges = [
+        {
+            "policy": version.number,
+            "replaces": number,
+            "legacy": any(r.legacy for r in version.replaces if r.number == number),
+            "from": version.effective.isoformat(),
+            "published": f"policies/{version.number}.json" in files,
+        }
+        for number, replacing in repository.replaced_by.items()
+        for version in replacing
+    ]
+    edges.sort(key=lambda edge: (edge["policy"], edge["replaces"]))
+    return {"kind": "supersession", "replaces": edges}
 
 
 def manifest(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import traceback
 from datetime import date
@@ -56,9 +57,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Check every policy version, or only the files and directories given.",
     )
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to check")
-    check.add_argument(
-        "--root", default=".", help="repository root, holding policies/ (default: .)"
-    )
+    _add_root(check)
     check.add_argument(
         "--format",
         choices=sorted(REPORTERS),
@@ -119,9 +118,7 @@ def _parser() -> argparse.ArgumentParser:
         help="only what is in effect on or after DATE",
     )
     publish.add_argument("--sign", metavar="KEYFILE", help="Ed25519 private key (PEM) to sign with")
-    publish.add_argument(
-        "--root", default=".", help="repository root, holding policies/ (default: .)"
-    )
+    _add_root(publish)
     _add_today(publish)
     publish.set_defaults(run=_run_bundle)
 
@@ -150,10 +147,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _iso_date(text: str) -> date:
+    # fromisoformat alone also takes 20110415 and 2011-W15: dates here are YYYY-MM-DD.
     try:
-        return date.fromisoformat(text) if len(text) == 10 else date.fromisoformat("x")
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+            return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
+        pass
+    raise argparse.ArgumentTypeError(f"{text!r} is not a calendar date as YYYY-MM-DD")
 
 
 def _add_today(parser: argparse.ArgumentParser) -> None:
@@ -176,10 +176,14 @@ def _add_on(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_root_and_format(parser: argparse.ArgumentParser) -> None:
+def _add_root(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--root", default=".", help="repository root, holding policies/ (default: .)"
     )
+
+
+def _add_root_and_format(parser: argparse.ArgumentParser) -> None:
+    _add_root(parser)
     parser.add_argument("--format", choices=["text", "json"], default="text")
 
 

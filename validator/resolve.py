@@ -44,24 +44,21 @@ def version_on(repository: Repository, number: str, on: date) -> Version | None:
 
 
 @dataclass(frozen=True)
-class Lineage:
+class Supersession:
     """What a policy supersedes and what superseded it."""
 
     replaces: list[str]
     replaced_by: list[Version]
 
 
-def lineage(repository: Repository, policy: Policy) -> Lineage:
+def supersession(repository: Repository, policy: Policy) -> Supersession:
     """Replaced policies (legacy ones marked), and the first version of each replacer."""
     replaces = {
         f"{r.number} (legacy)" if r.legacy else r.number
         for version in policy.versions
         for r in version.replaces
     }
-    first: dict[str, Version] = {}
-    for version in sorted(repository.replaced_by.get(policy.number, []), key=lambda v: v.path):
-        first.setdefault(version.number, version)
-    return Lineage(sorted(replaces), list(first.values()))
+    return Supersession(sorted(replaces), repository.replaced_by.get(policy.number, []))
 
 
 @dataclass(frozen=True)

@@ -151,10 +151,20 @@ class Repository:
 
     @cached_property
     def replaced_by(self) -> dict[str, list[Version]]:
-        """Policy number to the non-draft versions that declare they replace it."""
+        """Policy number to the version of each policy that first replaces it.
+
+        Later versions of a replacing policy repeat the declaration; the replacement
+        happens when the first non-draft one takes effect. Lists are in the order of the
+        replacing policies' numbers.
+        """
         result: dict[str, list[Version]] = defaultdict(list)
-        for version in self.versions():
-            if not version.is_draft:
+        for policy in self.policies.values():  # numbers in order, versions by date
+            declared: set[str] = set()
+            for version in policy.versions:
+                if version.is_draft:
+                    continue
                 for replacement in version.replaces:
-                    result[replacement.number].append(version)
+                    if replacement.number not in declared:
+                        declared.add(replacement.number)
+                        result[replacement.number].append(version)
         return dict(result)

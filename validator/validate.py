@@ -7,7 +7,7 @@ then run once on the model built from every version that passed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -131,14 +131,9 @@ def validate(root: Path, arguments: list[str] | None = None, today: date | None 
         else:
             sources.append(source)
     report = validate_sources(sources, today or date.today(), report_on)
+    # Files that could not be read count too: the user named them, or they are there.
     files = len(paths) if report_on is None else len(report_on)
-    return Report(
-        sorted(findings + report.findings),
-        files,
-        report.repository,
-        report.organization,
-        report.sources,
-    )
+    return replace(report, findings=sorted(findings + report.findings), files=files)
 
 
 def _select(

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from validator.findings import Finding, Severity
-from validator.model import Version
 from validator.rules import register
 from validator.timeline import Repository
 
@@ -95,12 +94,7 @@ def check(repository: Repository, today: date) -> Iterator[Finding]:
 def _targets(repository: Repository, in_cycle: set[str]) -> Iterator[Finding]:
     for number, replacing in sorted(repository.replaced_by.items()):
         replaced = repository.policies.get(number)
-        # Later versions of the replacing policy repeat the declaration; the replacement
-        # happens when the first of them takes effect.
-        first: dict[str, Version] = {}
-        for version in sorted(replacing, key=lambda v: (v.effective, v.path)):
-            first.setdefault(version.number, version)
-        for version in first.values():
+        for version in replacing:
             entry = next(r for r in version.replaces if r.number == number)
             line, column = entry.position
             where = (version.path, line, column)
