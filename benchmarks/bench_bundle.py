@@ -19,12 +19,12 @@ import time
 from pathlib import Path
 
 from benchmarks.synthetic import synthetic_versions
-from validator.bundle import build_bundle, write_bundle
-from validator.consumer import Bundle
-from validator.model import CodeGroup, CodeRow, Version
-from validator.provenance import Provenance
-from validator.timeline import Repository
-from validator.verify import verify_bundle
+from validator.consume.consumer import Bundle
+from validator.consume.verify import verify_bundle
+from validator.model.timeline import Repository
+from validator.model.versions import CodeGroup, CodeRow, Version
+from validator.publish.bundle import build_bundle, write_bundle
+from validator.publish.provenance import Provenance
 
 
 def versions(policies: int, per_version: int) -> list[Version]:

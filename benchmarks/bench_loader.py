@@ -16,9 +16,9 @@ from pathlib import Path
 
 import yaml
 
-from validator.files import SourceFile
-from validator.loader import load_document
-from validator.validate import check_source
+from validator.check.validate import check_source
+from validator.read.files import SourceFile
+from validator.read.loader import load_document
 
 SEED = Path(__file__).parent.parent / "policies" / "0324" / "2011-04-15.yaml"
 

@@ -17,9 +17,9 @@ import time
 from datetime import date
 
 from benchmarks.synthetic import synthetic_versions
-from validator.checks import check_repository
-from validator.model import CodeGroup, CodeRow, Version
-from validator.timeline import Repository
+from validator.check.validate import check_repository
+from validator.model.timeline import Repository
+from validator.model.versions import CodeGroup, CodeRow, Version
 
 TODAY = date(2026, 11, 27)
 

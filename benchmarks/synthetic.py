@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from validator.model import CodeGroup, CodeRow, Version
+from validator.model.versions import CodeGroup, CodeRow, Version
 
 
 def synthetic_versions(

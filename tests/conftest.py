@@ -1,4 +1,4 @@
-"""Shared helpers: build small repositories in a temporary directory."""
+"""Shared paths and helpers: build small repositories in a temporary directory."""
 
 from __future__ import annotations
 
@@ -6,9 +6,15 @@ from pathlib import Path
 
 import pytest
 
-SEED = Path(__file__).parent.parent / "policies" / "0324" / "2011-04-15.yaml"
+from validator.cli import main
+
+#: The repository root: policies/, schema/, docs/ and README.md of this project.
+ROOT = Path(__file__).parent.parent
+SEED = ROOT / "policies" / "0324" / "2011-04-15.yaml"
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = FIXTURES / "valid" / "minimal" / "policies" / "0100"
+#: A repository with a consolidation, a future-effective version and retirements.
+TIMELINE = FIXTURES / "valid" / "timeline"
 
 
 @pytest.fixture
@@ -19,3 +25,17 @@ def repo(tmp_path: Path) -> Path:
     name = "2020-01-01.yaml"
     (target / name).write_bytes((MINIMAL / name).read_bytes())
     return tmp_path
+
+
+def build(root: Path, out: Path, *args: str) -> int:
+    """``policyrepo bundle`` of ``root`` into ``out``, judged on a fixed day."""
+    return main(["bundle", "--root", str(root), "-o", str(out), "--today", "2020-06-01", *args])
+
+
+def tree(directory: Path) -> dict[str, bytes]:
+    """Every file under a directory, by POSIX path relative to it, with its bytes."""
+    return {
+        path.relative_to(directory).as_posix(): path.read_bytes()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file()
+    }

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from hypothesis import strategies as st
 
-from validator.files import SourceFile
+from validator.read.files import SourceFile
 
 #: Real codes (they exist in the code sets), by system.
 CODE_POOL = {

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import FIXTURES, SEED
-from validator.loader import load_document
+from validator.read.loader import load_document
 
 ORIGINAL = FIXTURES / "seed" / "cigna-0324-work-hardening-programs.txt"
 

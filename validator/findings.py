@@ -1,4 +1,10 @@
-"""The one record every check produces: a finding at a file, line and column."""
+"""The ground floor every stage uses: a finding at a file, line and column, and the rule
+that produced it.
+
+Each rule family (``validator/read/*``, ``validator/check/rules/*``) defines its rules
+with :class:`Rule`; :mod:`validator.check.catalogue` imports every family explicitly and
+assembles the rule catalogue from above, so no module here needs to know the others.
+"""
 
 from __future__ import annotations
 
@@ -42,3 +48,44 @@ def count_by_severity(findings: list[Finding]) -> dict[Severity, int]:
     for finding in findings:
         counts[finding.severity] += 1
     return counts
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule: its ID, default severity, what it protects and one failing example.
+
+    ``family`` groups rules in the catalogue (``docs/rules.md``), in the order a file is
+    checked; the example is YAML (or a comment saying what the files are).
+    """
+
+    id: str
+    severity: Severity
+    summary: str
+    protects: str
+    example: str
+    family: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "example", self.example.strip("\n"))
+
+    def finding(
+        self,
+        path: str,
+        line: int,
+        column: int,
+        message: str,
+        *,
+        pointer: str = "",
+        hint: str = "",
+        severity: Severity | None = None,
+    ) -> Finding:
+        return Finding(
+            path=path,
+            line=line,
+            column=column,
+            rule=self.id,
+            severity=self.severity if severity is None else severity,
+            message=message,
+            pointer=pointer,
+            hint=hint,
+        )

@@ -1,0 +1,109 @@
+"""Exact output of every reporter, and the format chosen under GitHub Actions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from validator.check.validate import Report
+from validator.cli.reporters import report_github, report_json, report_text
+from validator.findings import Finding, Severity
+
+REPORT = Report(
+    [
+        Finding(
+            "policies/0100/2020-01-01.yaml",
+            2,
+            9,
+            "yaml-implicit-type",
+            Severity.ERROR,
+            "unquoted 0100 is not text to every YAML parser: PyYAML reads it as an integer (64)",
+            "/number",
+            'quote it: "0100"',
+        ),
+        Finding(
+            "policies/notes.txt",
+            0,
+            0,
+            "path-layout",
+            Severity.WARNING,
+            "not a policy version, 100% sure: a, b",
+        ),
+    ],
+    files=2,
+)
+
+
+def test_text() -> None:
+    assert report_text(REPORT) == (
+        "policies/0100/2020-01-01.yaml:2:9: error yaml-implicit-type: unquoted 0100 is not "
+        "text to every YAML parser: PyYAML reads it as an integer (64)\n"
+        '    fix: quote it: "0100"\n'
+        "policies/notes.txt: warning path-layout: not a policy version, 100% sure: a, b\n"
+        "checked 2 files: 1 error, 1 warning, 0 notes\n"
+    )
+
+
+def test_text_when_clean() -> None:
+    assert report_text(Report([], files=1)) == "checked 1 file: 0 errors, 0 warnings, 0 notes\n"
+
+
+def test_json() -> None:
+    assert json.loads(report_json(REPORT)) == {
+        "format_version": 1,
+        "findings": [
+            {
+                "path": "policies/0100/2020-01-01.yaml",
+                "line": 2,
+                "column": 9,
+                "rule": "yaml-implicit-type",
+                "severity": "error",
+                "message": "unquoted 0100 is not text to every YAML parser: PyYAML reads it "
+                "as an integer (64)",
+                "pointer": "/number",
+                "hint": 'quote it: "0100"',
+            },
+            {
+                "path": "policies/notes.txt",
+                "line": 0,
+                "column": 0,
+                "rule": "path-layout",
+                "severity": "warning",
+                "message": "not a policy version, 100% sure: a, b",
+                "pointer": "",
+                "hint": "",
+            },
+        ],
+        "summary": {"files": 2, "errors": 1, "warnings": 1, "info": 0},
+    }
+
+
+def test_github_annotations_escape_their_data() -> None:
+    assert report_github(REPORT) == (
+        "::error file=policies/0100/2020-01-01.yaml,line=2,col=9,title=yaml-implicit-type::"
+        "unquoted 0100 is not text to every YAML parser: PyYAML reads it as an integer (64)"
+        '%0Afix: quote it: "0100"\n'
+        "::warning file=policies/notes.txt,title=path-layout::"
+        "not a policy version, 100%25 sure: a, b\n"
+        "checked 2 files: 1 error, 1 warning, 0 notes\n"
+    )
+
+
+def test_github_notice_and_property_escaping() -> None:
+    finding = Finding("a,b:c.yaml", 1, 1, "r", Severity.INFO, "m")
+    assert report_github(Report([finding], 1)).splitlines()[0] == (
+        "::notice file=a%2Cb%3Ac.yaml,line=1,col=1,title=r::m"
+    )
+
+
+@pytest.mark.parametrize(("env", "expected"), [("true", "::error"), ("false", "policies/")])
+def test_github_format_is_chosen_under_actions(
+    repo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], env, expected
+) -> None:
+    from validator.cli import main
+
+    (repo / "policies" / "0100" / "2020-01-01.yaml").write_text("number: 0100\n")
+    monkeypatch.setenv("GITHUB_ACTIONS", env)
+    assert main(["validate", "--root", str(repo)]) == 1
+    assert capsys.readouterr().out.startswith(expected)

@@ -1,0 +1,192 @@
+"""Validate a repository or some of its files: the steps in order, no printing.
+
+``check_source`` is a pure function of one file's path and bytes, so its results can
+be cached by content and files can be checked in parallel. The repository-wide rules
+then run once on the model built from every version that passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from validator.check.rules import codes, coverage, dates, paths, supersession, timeline
+from validator.check.schemas import ORGANIZATION_SCHEMA, POLICY_SCHEMA, check_schema
+from validator.findings import Finding, Severity, count_by_severity
+from validator.model import codesets
+from validator.model.timeline import Repository
+from validator.model.versions import Version, build_version
+from validator.read.document import Document
+from validator.read.files import (
+    LAYOUT,
+    ORGANIZATION_FILE,
+    SourceFile,
+    discover,
+    is_version_path,
+    read_source,
+    relative_to_root,
+)
+from validator.read.loader import load_document
+
+#: The rules for one version, in order: each a function of its document and model.
+VERSION_CHECKS: tuple[Callable[[Document, Version], Iterator[Finding]], ...] = (
+    paths.check,
+    dates.check,
+    codes.check,
+)
+
+#: The rules that need every version at once, on the model built from them.
+REPOSITORY_CHECKS: tuple[Callable[[Repository, date], Iterator[Finding]], ...] = (
+    timeline.check,
+    supersession.check,
+    coverage.check,
+)
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What checking one file gave: its findings, and its model when it can be trusted."""
+
+    findings: list[Finding]
+    version: Version | None = None
+    organization: dict[str, Any] | None = None  # the organisation file, when valid
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one run found, sorted, how many files it read, and the model built."""
+
+    findings: list[Finding]
+    files: int
+    repository: Repository = field(default_factory=lambda: Repository({}))
+    organization: dict[str, Any] | None = None
+    #: Every file read, by path: what a bundle's source digest covers.
+    sources: dict[str, bytes] = field(default_factory=dict)
+
+    def counts(self) -> dict[Severity, int]:
+        return count_by_severity(self.findings)
+
+    def failed(self, *, strict: bool = False) -> bool:
+        worst = Severity.WARNING if strict else Severity.ERROR
+        return any(finding.severity >= worst for finding in self.findings)
+
+
+def check_source(source: SourceFile) -> FileResult:
+    """Check one file: load it, then its schema, then the rules for one version.
+
+    Each stage runs only on what the stage before accepted, so later rules can rely on
+    the document's shape and a broken file gives its root cause, not a cascade. Every
+    version that matched the schema joins the repository model, so that repository-wide
+    rules still see a version whose dates or codes are wrong.
+    """
+    doc = load_document(source.path, source.raw)
+    findings = list(doc.findings)
+    if not doc.ok:
+        return FileResult(sorted(findings))
+    schema = ORGANIZATION_SCHEMA if source.path == ORGANIZATION_FILE else POLICY_SCHEMA
+    schema_findings = check_schema(doc, schema)
+    findings.extend(schema_findings)
+    if schema_findings:
+        return FileResult(sorted(findings))
+    if schema == ORGANIZATION_SCHEMA:
+        return FileResult(sorted(findings), organization=doc.data)
+    version = build_version(doc, codesets.known_codes)
+    for check in VERSION_CHECKS:
+        findings.extend(check(doc, version))
+    return FileResult(sorted(findings), version)
+
+
+def check_repository(repository: Repository, today: date) -> list[Finding]:
+    """The repository-wide rules, on the model of every version that matched the schema."""
+    return [finding for check in REPOSITORY_CHECKS for finding in check(repository, today)]
+
+
+def validate_sources(
+    sources: list[SourceFile], today: date, report_on: set[str] | None = None
+) -> Report:
+    """Check files already read, then the repository they make up.
+
+    ``report_on`` limits the findings to those files (the rest still inform the
+    repository-wide rules, as when pre-commit passes only the changed files).
+    """
+    findings: list[Finding] = []
+    versions: list[Version] = []
+    organization = None
+    for source in sources:
+        result = check_source(source)
+        findings.extend(result.findings)
+        if result.version is not None:
+            versions.append(result.version)
+        organization = organization or result.organization
+    repository = Repository.build(versions)
+    findings.extend(check_repository(repository, today))
+    if report_on is not None:
+        findings = [finding for finding in findings if finding.path in report_on]
+    count = len(sources) if report_on is None else len(report_on & {s.path for s in sources})
+    return Report(
+        sorted(findings),
+        count,
+        repository,
+        organization,
+        {source.path: source.raw for source in sources},
+    )
+
+
+def validate(root: Path, arguments: list[str] | None = None, today: date | None = None) -> Report:
+    """Validate the whole repository, or report only on the files and directories named."""
+    paths, findings = discover(root)
+    report_on: set[str] | None = None
+    if arguments:
+        selected, findings = _select(root, arguments, paths, findings)
+        report_on = set(selected)
+        paths = sorted(set(paths) | report_on)
+    sources: list[SourceFile] = []
+    for path in paths:
+        source = read_source(root, path)
+        if isinstance(source, Finding):
+            if report_on is None or path in report_on:
+                findings.append(source)
+        else:
+            sources.append(source)
+    report = validate_sources(sources, today or date.today(), report_on)
+    # Files that could not be read count too: the user named them, or they are there.
+    files = len(paths) if report_on is None else len(report_on)
+    return replace(report, findings=sorted(findings + report.findings), files=files)
+
+
+def _select(
+    root: Path, arguments: list[str], known: list[str], layout: list[Finding]
+) -> tuple[list[str], list[Finding]]:
+    """The files named on the command line; a directory stands for the files under it."""
+    selected: set[str] = set()
+    findings: list[Finding] = []
+    for argument in arguments:
+        relative = relative_to_root(root, argument)
+        if isinstance(relative, Finding):
+            findings.append(relative)
+            continue
+        prefix = "" if relative == "." else relative.rstrip("/") + "/"
+        under = [path for path in known if path.startswith(prefix)]
+        if under:
+            selected.update(under)
+            findings.extend(f for f in layout if f.path.startswith(prefix))
+        elif relative in {f.path for f in layout}:
+            findings.extend(f for f in layout if f.path == relative)
+        elif relative == ORGANIZATION_FILE or is_version_path(relative):
+            selected.add(relative)  # read_source reports it if it cannot be read
+        else:
+            findings.append(_not_a_policy_file(relative))
+    return sorted(selected), findings
+
+
+def _not_a_policy_file(path: str) -> Finding:
+    return LAYOUT.finding(
+        path,
+        0,
+        0,
+        "not a policy version (policies/<number>/<effective>.yaml) or the organisation file",
+        hint="pass files under policies/, or run without paths to check the repository",
+    )

@@ -1,0 +1,94 @@
+"""What every subcommand shares: exit codes, the usage error, and common options.
+
+Exit codes (also in the README):
+
+* 0 - success: no errors (and, with ``--strict``, no warnings);
+* 1 - ``validate``: errors (or warnings with ``--strict``); ``lookup``: no version
+  governs the code on the date; ``show``: no such policy; ``bundle``: the repository
+  has errors, nothing written; ``verify``: the bundle failed verification;
+* 2 - usage error: unknown option, missing argument, no ``policies/`` under ``--root``;
+* 3 - internal error: a bug in policyrepo; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+from validator.check.validate import validate
+from validator.findings import Severity
+from validator.model.timeline import Repository
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called; exits with EXIT_USAGE."""
+
+
+def iso_date(text: str) -> date:
+    """An argparse type: a calendar date written YYYY-MM-DD."""
+    # fromisoformat alone also takes 20110415 and 2011-W15: dates here are YYYY-MM-DD.
+    try:
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"{text!r} is not a calendar date as YYYY-MM-DD")
+
+
+def add_today(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--today",
+        type=iso_date,
+        default=None,
+        metavar="DATE",
+        help="the date to judge reviews by, for reproducible runs (default: today)",
+    )
+
+
+def add_on(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--on",
+        type=iso_date,
+        default=None,
+        metavar="DATE",
+        help="date of service (default: today)",
+    )
+
+
+def add_root(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--root", default=".", help="repository root, holding policies/ (default: .)"
+    )
+
+
+def add_root_and_format(parser: argparse.ArgumentParser) -> None:
+    add_root(parser)
+    parser.add_argument("--format", choices=["text", "json"], default="text")
+
+
+def repository_root(args: argparse.Namespace) -> Path:
+    root = Path(args.root)
+    if not (root / "policies").is_dir():
+        raise UsageError(f"{args.root} has no policies/ directory; pass --root DIR")
+    return root
+
+
+def load_repository(args: argparse.Namespace) -> Repository:
+    """The repository model; files that do not load or match the schema are left out."""
+    report = validate(repository_root(args), None, getattr(args, "today", None))
+    broken = len({f.path for f in report.findings if f.severity is Severity.ERROR})
+    if broken:
+        print(
+            f"policyrepo: note: {broken} file{'s' if broken != 1 else ''} with errors; "
+            "answers may be incomplete (run policyrepo validate)",
+            file=sys.stderr,
+        )
+    return report.repository

@@ -1,0 +1,7 @@
+"""The consumer side: reading and verifying a published bundle.
+
+A claims or prior-authorisation system installs this to read bundles, so it imports
+nothing of the other stages and no YAML or JSON Schema library: only the standard
+library, and ``cryptography`` for signatures. ``verify`` checks a bundle against its
+manifest, ``consumer`` answers questions from it, ``signing`` holds the Ed25519 keys.
+"""

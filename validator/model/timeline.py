@@ -1,0 +1,170 @@
+"""When each version is in effect, and the repository that answers "what applied on D".
+
+A version is in effect from its effective date until the next non-draft version of
+the same policy takes effect, or until the policy's retirement date, whichever comes
+first. Windows are half-open, ``[start, end)``: ``end`` is the first day the version no
+longer applies, and None means open-ended. Drafts are never in effect.
+
+Building the windows sorts each policy's versions once: O(V log V) for V versions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cached_property
+
+from validator.model.versions import CodeRow, Version
+
+
+@dataclass(frozen=True)
+class Window:
+    start: date
+    end: date | None
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+    def overlaps(self, other: Window) -> bool:
+        return (other.end is None or self.start < other.end) and (
+            self.end is None or other.start < self.end
+        )
+
+    def describe(self) -> str:
+        """The window for a reader: both days inclusive."""
+        last = self.end - timedelta(days=1) if self.end else None
+        return f"{self.start} to {last or 'open-ended'}"
+
+
+@dataclass
+class Policy:
+    """A policy number and its versions, oldest effective date first."""
+
+    number: str
+    versions: list[Version]
+    windows: dict[str, Window] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return self.versions[-1].title
+
+    @property
+    def retired(self) -> date | None:
+        """The policy's retirement date: the earliest any non-draft version declares."""
+        retiring = self.retiring_version
+        return None if retiring is None else retiring.retired
+
+    @property
+    def retiring_version(self) -> Version | None:
+        """The non-draft version that declares the earliest retirement date."""
+        retiring = [v for v in self.versions if v.retired and not v.is_draft]
+        return min(retiring, key=lambda v: (v.retired, v.path)) if retiring else None
+
+    def reviewed_after(self, version: Version) -> bool:
+        """True when a later version was reviewed or published on or after the date
+        ``version`` was due for review: the review it was waiting for has happened."""
+        return any(
+            later.effective > version.effective
+            and not later.is_draft
+            and max(filter(None, (later.last_review, later.published)), default=date.min)
+            >= version.next_review
+            for later in self.versions
+        )
+
+    def window(self, version: Version) -> Window | None:
+        return self.windows.get(version.path)
+
+    def in_effect(self, day: date) -> Version | None:
+        for version in reversed(self.versions):
+            window = self.windows.get(version.path)
+            if window is not None and window.contains(day):
+                return version
+        return None
+
+    def ends(self) -> date | None:
+        """The first day after the policy's last window; None while it is open-ended."""
+        ends = [w.end for w in self.windows.values()]
+        if not ends or None in ends:
+            return None
+        return max(end for end in ends if end is not None)
+
+
+def _sort_key(version: Version) -> tuple[date, str]:
+    return (version.effective, version.path)
+
+
+def compute_windows(versions: list[Version], retired: date | None) -> dict[str, Window]:
+    """Windows of one policy's versions, sorted by effective date: one pass, O(V)."""
+    in_force = [v for v in versions if not v.is_draft]
+    windows: dict[str, Window] = {}
+    next_start: date | None = None  # the first later effective date, walking backwards
+    for index in reversed(range(len(in_force))):
+        version = in_force[index]
+        following = in_force[index + 1].effective if index + 1 < len(in_force) else None
+        if following is not None and following > version.effective:
+            next_start = following
+        if following == version.effective:
+            continue  # a tie: the last of the versions sharing the date governs
+        if retired is not None and version.effective >= retired:
+            continue  # takes effect after the policy was retired: never in effect
+        ends = [end for end in (next_start, retired) if end is not None]
+        windows[version.path] = Window(version.effective, min(ends) if ends else None)
+    return windows
+
+
+@dataclass
+class Repository:
+    """Every policy of the repository, built from versions in any order."""
+
+    policies: dict[str, Policy]
+
+    @classmethod
+    def build(cls, versions: list[Version]) -> Repository:
+        by_number: dict[str, list[Version]] = defaultdict(list)
+        for version in versions:
+            by_number[version.number].append(version)
+        policies = {}
+        for number in sorted(by_number):
+            ordered = sorted(by_number[number], key=_sort_key)
+            policy = Policy(number, ordered)
+            policy.windows = compute_windows(ordered, policy.retired)
+            policies[number] = policy
+        return cls(policies)
+
+    def versions(self) -> list[Version]:
+        return [v for policy in self.policies.values() for v in policy.versions]
+
+    def window(self, version: Version) -> Window | None:
+        return self.policies[version.number].window(version)
+
+    @cached_property
+    def code_index(self) -> dict[tuple[str, str], list[tuple[Version, CodeRow]]]:
+        """(system, code) to every row of a version that is ever in effect: O(rows)."""
+        index: dict[tuple[str, str], list[tuple[Version, CodeRow]]] = defaultdict(list)
+        for policy in self.policies.values():
+            for version in policy.versions:
+                if version.path in policy.windows:
+                    for row in version.codes:
+                        index[(row.system, row.code)].append((version, row))
+        return dict(index)
+
+    @cached_property
+    def replaced_by(self) -> dict[str, list[Version]]:
+        """Policy number to the version of each policy that first replaces it.
+
+        Later versions of a replacing policy repeat the declaration; the replacement
+        happens when the first non-draft one takes effect. Lists are in the order of the
+        replacing policies' numbers.
+        """
+        result: dict[str, list[Version]] = defaultdict(list)
+        for policy in self.policies.values():  # numbers in order, versions by date
+            declared: set[str] = set()
+            for version in policy.versions:
+                if version.is_draft:
+                    continue
+                for replacement in version.replaces:
+                    if replacement.number not in declared:
+                        declared.add(replacement.number)
+                        result[replacement.number].append(version)
+        return dict(result)

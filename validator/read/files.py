@@ -1,0 +1,193 @@
+"""Find the files of a policy repository and read them without leaving it.
+
+The repository layout is::
+
+    policies/organization.yaml          text every policy of the organisation shares
+    policies/<number>/<effective>.yaml  one file per policy version
+
+Symbolic links and paths outside the repository root are refused before anything is
+read from them: a link to ``/etc/hostname`` must never be loaded, published or echoed
+into a CI log.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from validator.findings import Finding, Rule, Severity
+from validator.read.text import MAX_FILE_BYTES
+
+FAMILY = "Repository layout"
+
+POLICIES_DIR = "policies"
+ORGANIZATION_FILE = "policies/organization.yaml"
+
+SYMLINK = Rule(
+    "file-symlink",
+    Severity.ERROR,
+    "A file or directory in the repository is a symbolic link.",
+    protects="A link can point outside the repository (`/etc/hostname`); it is refused "
+    "unread, so nothing outside is loaded, published or echoed into logs.",
+    example="policies/0324/2011-04-15.yaml -> /etc/hostname",
+    family=FAMILY,
+)
+OUTSIDE = Rule(
+    "file-outside-root",
+    Severity.ERROR,
+    "A path given on the command line is outside the repository root.",
+    protects="The validator only ever reads files of the repository it validates.",
+    example="policyrepo validate ../other/secret.yaml",
+    family=FAMILY,
+)
+UNREADABLE = Rule(
+    "file-unreadable",
+    Severity.ERROR,
+    "A file cannot be read (missing, a directory, or no permission).",
+    protects="A path that cannot be read is reported rather than skipped silently.",
+    example="policyrepo validate policies/0324/2099-01-01.yaml  # no such file",
+    family=FAMILY,
+)
+LAYOUT = Rule(
+    "path-layout",
+    Severity.ERROR,
+    "A file under `policies/` is not where a policy version or the organisation file goes.",
+    protects="Files that do not follow `policies/<number>/<effective>.yaml` would be "
+    "skipped by every consumer; `.yml` files are a common slip.",
+    example="policies/0324/2011-04-15.yml",
+    family=FAMILY,
+)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A repository file: its path relative to the root (POSIX form) and its bytes."""
+
+    path: str
+    raw: bytes
+
+
+def is_version_path(path: str) -> bool:
+    parts = path.split("/")
+    return len(parts) == 3 and parts[0] == POLICIES_DIR and parts[2].endswith(".yaml")
+
+
+def discover(root: Path) -> tuple[list[str], list[Finding]]:
+    """Every YAML file the repository holds under ``policies/``, and layout findings."""
+    paths: list[str] = []
+    findings: list[Finding] = []
+    base = root / POLICIES_DIR
+    if not base.is_dir() or base.is_symlink():
+        findings.append(
+            LAYOUT.finding(
+                POLICIES_DIR,
+                0,
+                0,
+                "no policies/ directory in the repository root",
+                hint="run from the repository root or pass --root DIR",
+            )
+        )
+        return paths, findings
+    for relative, kind in _walk(base, POLICIES_DIR):
+        if kind == "link":
+            findings.append(_symlink_finding(relative))
+        elif kind == "file":
+            finding = _layout_finding(relative)
+            if finding is None:
+                paths.append(relative)
+            else:
+                findings.append(finding)
+    return sorted(paths), findings
+
+
+def _walk(directory: Path, relative: str) -> Iterator[tuple[str, str]]:
+    with os.scandir(directory) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            child = f"{relative}/{entry.name}"
+            if entry.is_symlink():
+                yield child, "link"
+            elif entry.is_dir(follow_symlinks=False):
+                yield from _walk(Path(entry.path), child)
+            else:
+                yield child, "file"
+
+
+def _layout_finding(path: str) -> Finding | None:
+    name = path.rsplit("/", 1)[-1]
+    if name.startswith(".") or name.lower() in {"readme.md", "codeowners"}:
+        return None
+    if path == ORGANIZATION_FILE or is_version_path(path):
+        return None
+    if name.endswith(".yml"):
+        return LAYOUT.finding(
+            path, 0, 0, "policy files end in .yaml", hint=f"rename it to {name[:-4]}.yaml"
+        )
+    return LAYOUT.finding(
+        path,
+        0,
+        0,
+        "not a policy version (policies/<number>/<effective>.yaml) or the organisation file",
+        hint="move it to policies/<number>/<YYYY-MM-DD>.yaml or out of policies/",
+        severity=Severity.WARNING,
+    )
+
+
+def _symlink_finding(path: str) -> Finding:
+    return SYMLINK.finding(
+        path,
+        0,
+        0,
+        "symbolic link refused; it was not read",
+        hint="replace the link with the file itself",
+    )
+
+
+def relative_to_root(root: Path, argument: str) -> str | Finding:
+    """The repository-relative POSIX path of a command-line path, or why it is refused.
+
+    Works on the path as written (no symlink is followed), so a link is refused by
+    ``read_source`` and a ``..`` that leaves the root is refused here.
+    """
+    absolute = Path(os.path.abspath(argument))
+    root_abs = Path(os.path.abspath(root))
+    try:
+        relative = absolute.relative_to(root_abs)
+    except ValueError:
+        return OUTSIDE.finding(
+            argument,
+            0,
+            0,
+            f"outside the repository root {root}; it was not read",
+            hint="pass files inside the repository, or set --root",
+        )
+    return relative.as_posix()
+
+
+def read_source(root: Path, path: str) -> SourceFile | Finding:
+    """Read a repository file, refusing links anywhere on its path and oversized files."""
+    current = root
+    for part in path.split("/"):
+        current = current / part
+        try:
+            info = os.lstat(current)
+        except OSError as error:
+            return UNREADABLE.finding(
+                path, 0, 0, f"cannot read: {error.strerror}", hint="check the path"
+            )
+        if stat.S_ISLNK(info.st_mode):
+            return _symlink_finding(path)
+    if not stat.S_ISREG(info.st_mode):
+        return UNREADABLE.finding(path, 0, 0, "not a regular file", hint="pass a YAML file")
+    try:
+        # O_NOFOLLOW closes the gap between the check above and the open.
+        fd = os.open(current, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        return UNREADABLE.finding(
+            path, 0, 0, f"cannot read: {error.strerror}", hint="check the file's permissions"
+        )
+    return SourceFile(path, raw)
