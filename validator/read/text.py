@@ -74,11 +74,13 @@ TAB = Rule(
     family=FAMILY,
 )
 
-# Characters that are invisible or reorder text. Tab, LF and CR are handled elsewhere.
-_INVISIBLE = re.compile(
-    "[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f"
-    "\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff]"
+#: Characters that are invisible or reorder text, as a regular-expression class: controls
+#: (tab, LF and CR are handled elsewhere), zero-width and bidirectional characters.
+INVISIBLE_CLASS = (
+    "\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f"
+    "\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff"
 )
+_INVISIBLE = re.compile(f"[{INVISIBLE_CLASS}]")
 _UNUSUAL_BREAK = re.compile("[\x85\u2028\u2029]")
 
 # A tab in a line's indentation, or right after a `key:` or `- ` indicator.
