@@ -107,3 +107,45 @@ def test_github_format_is_chosen_under_actions(
     monkeypatch.setenv("GITHUB_ACTIONS", env)
     assert main(["validate", "--root", str(repo)]) == 1
     assert capsys.readouterr().out.startswith(expected)
+
+
+FORGED = Report(
+    [
+        Finding(
+            "policies/x\n::error file=README.md::forged\n.yaml",
+            0,
+            0,
+            "path-layout",
+            Severity.ERROR,
+            "title \x1b[31mred\x1b[0m and \u202egnp.exe",
+            hint="rename it\r\n::warning::also forged",
+        )
+    ],
+    files=1,
+)
+
+
+def test_text_escapes_every_control_and_bidi_character() -> None:
+    assert report_text(FORGED) == (
+        "policies/x\\n::error file=README.md::forged\\n.yaml: error path-layout: "
+        "title \\x1b[31mred\\x1b[0m and \\u202egnp.exe\n"
+        "    fix: rename it\\r\\n::warning::also forged\n"
+        "checked 1 file: 1 error, 0 warnings, 0 notes\n"
+    )
+
+
+def test_github_annotations_cannot_be_forged() -> None:
+    lines = report_github(FORGED).splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("::error file=policies/x%0A%3A%3Aerror file=README.md%3A%3A")
+    assert "\x1b" not in lines[0]
+    assert "\\x1b[31m" in lines[0]
+    assert "\\u202e" in lines[0]
+
+
+def test_json_keeps_the_exact_text_but_prints_no_raw_control_character() -> None:
+    output = report_json(FORGED)
+    assert not any(ch in output for ch in "\x1b\u202e\r")
+    [finding] = json.loads(output)["findings"]
+    assert finding["path"] == "policies/x\n::error file=README.md::forged\n.yaml"
+    assert finding["message"] == "title \x1b[31mred\x1b[0m and \u202egnp.exe"

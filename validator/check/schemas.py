@@ -16,6 +16,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
+from validator.check.patterns import SchemaValidator
 from validator.findings import Finding, Rule, Severity
 from validator.read.document import Document, escape_token
 from validator.read.parse import is_plain
@@ -61,19 +62,21 @@ def load_schema(name: str) -> dict[str, Any]:
 
 
 @cache
-def _validator(name: str) -> Draft202012Validator:
-    return Draft202012Validator(
-        load_schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
+def _validator(name: str) -> Any:
+    return SchemaValidator(load_schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def check_schema(doc: Document, name: str) -> list[Finding]:
-    """Schema findings for a loaded document, sorted by position."""
-    findings = [
-        finding
+    """Schema findings for a loaded document, sorted by position, each once.
+
+    jsonschema reports one error per missing required key, all for the same mapping; each
+    becomes the one finding that lists every missing key, so duplicates are dropped.
+    """
+    findings = {
+        finding: None
         for error in _validator(name).iter_errors(doc.data)
         for finding in _findings_for(doc, _most_relevant(error))
-    ]
+    }
     return sorted(findings)
 
 
@@ -123,9 +126,11 @@ def _explain(doc: Document, error: ValidationError, pointer: str, where: str) ->
     expected: Any = error.validator_value
     if keyword == "required":
         missing = [key for key in expected if key not in value]
+        if len(missing) == 1:
+            return f"{where} is missing required key {missing[0]!r}", f"add {missing[0]}: ..."
         return (
-            f"{where} is missing required key {', '.join(map(repr, missing))}",
-            f"add {missing[0]}: ...",
+            f"{where} is missing required keys {', '.join(map(repr, missing))}",
+            f"add {', '.join(f'{key}: ...' for key in missing)}",
         )
     if keyword == "type":
         node = doc.node_at(pointer)

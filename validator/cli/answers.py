@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
+from validator.cli.display import json_text, printable
 from validator.model.resolve import Governing, Review, supersession
 from validator.model.timeline import Policy, Repository, Window
 from validator.model.versions import Version
@@ -25,14 +25,20 @@ def _window_json(window: Window | None) -> dict[str, str | None] | None:
     }
 
 
+def _lines(lines: list[str]) -> str:
+    """Answer lines for a terminal: text from policy files and the command line is escaped,
+    so a title or a code cannot break a line or send escape sequences."""
+    return "".join(f"{printable(line)}\n" for line in lines)
+
+
 def _dump(document: Any) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return json_text(document, sort_keys=True)
 
 
 def lookup_text(system: str, code: str, on: date, found: list[Governing]) -> str:
     if not found:
-        return (
-            f"{system} {code} on {on}: no version in the repository was in effect for this code\n"
+        return _lines(
+            [f"{system} {code} on {on}: no version in the repository was in effect for this code"]
         )
     lines = [f"{system} {code} on {on}:"]
     for governing in found:
@@ -46,7 +52,7 @@ def lookup_text(system: str, code: str, on: date, found: list[Governing]) -> str
             f"{governing.window.describe()}",
             f'    {decision} (under "{governing.heading}")',
         ]
-    return "\n".join(lines) + "\n"
+    return _lines(lines)
 
 
 def lookup_json(system: str, code: str, on: date, found: list[Governing]) -> str:
@@ -100,7 +106,7 @@ def show_text(repository: Repository, policy: Policy, on: date) -> str:
             )
     replaced_by = [f"{v.number} from {v.effective}" for v in family.replaced_by]
     lines.append("superseded by: " + (", ".join(replaced_by) or "no policy"))
-    return "\n".join(lines) + "\n"
+    return _lines(lines)
 
 
 def show_json(repository: Repository, policy: Policy, on: date) -> str:
@@ -152,7 +158,7 @@ def review_text(due: list[Review], today: date, within: int) -> str:
     horizon = f" or within {within} days of" if within else " on"
     plural = "s" if len(due) != 1 else ""
     lines.append(f"{len(due)} version{plural} overdue or due for review{horizon} {today}")
-    return "\n".join(lines) + "\n"
+    return _lines(lines)
 
 
 def review_json(due: list[Review], today: date, within: int) -> str:

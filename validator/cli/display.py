@@ -41,9 +41,9 @@ def _json_escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 
 
-def json_text(document: Any) -> str:
+def json_text(document: Any, *, sort_keys: bool = False) -> str:
     """Indented JSON whose strings hold no unsafe character raw: each is a ``\\uXXXX``
     escape, so the JSON means the same and prints safely."""
-    encoded = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False)
+    encoded = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=sort_keys)
     # json.dumps escapes C0 controls itself; DEL, C1 and the invisible ones it leaves.
     return _JSON_UNSAFE.sub(_json_escape, encoded) + "\n"

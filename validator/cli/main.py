@@ -13,6 +13,7 @@ import traceback
 from validator import __version__
 from validator.cli import options
 from validator.cli.commands import bundle, keygen, lookup, review, rules, show, validate, verify
+from validator.cli.display import printable
 
 #: The subcommands, in the order ``policyrepo --help`` lists them.
 COMMANDS = (validate, lookup, show, review, bundle, keygen, verify, rules)
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         result: int = args.run(args)
     except options.UsageError as error:
         parser.print_usage(sys.stderr)
-        print(f"policyrepo: error: {error}", file=sys.stderr)
+        print(f"policyrepo: error: {printable(str(error))}", file=sys.stderr)
         return options.EXIT_USAGE
     except KeyboardInterrupt:
         print("policyrepo: interrupted", file=sys.stderr)
@@ -53,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(
             f"policyrepo: internal error (a bug in policyrepo, please report it): "
-            f"{type(error).__name__}: {error}; rerun with --debug for the traceback",
+            f"{type(error).__name__}: {printable(str(error))}; rerun with --debug for the "
+            "traceback",
             file=sys.stderr,
         )
         return options.EXIT_INTERNAL

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 from validator.check.validate import Report
+from validator.cli.display import json_text, printable
 from validator.findings import Finding, Severity
 
 REPORT_FORMAT_VERSION = 1
@@ -26,17 +26,22 @@ def _plural(count: int, word: str) -> str:
 
 
 def _location(finding: Finding) -> str:
+    path = printable(finding.path)
     if finding.line:
-        return f"{finding.path}:{finding.line}:{finding.column}"
-    return finding.path
+        return f"{path}:{finding.line}:{finding.column}"
+    return path
 
 
 def report_text(report: Report) -> str:
+    """One line per finding and one per fix; file names and messages are escaped, so no
+    line can pass for another finding or for a workflow command."""
     lines = []
     for finding in report.findings:
-        lines.append(f"{_location(finding)}: {finding.severity} {finding.rule}: {finding.message}")
+        lines.append(
+            f"{_location(finding)}: {finding.severity} {finding.rule}: {printable(finding.message)}"
+        )
         if finding.hint:
-            lines.append(f"    fix: {finding.hint}")
+            lines.append(f"    fix: {printable(finding.hint)}")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
 
@@ -65,14 +70,17 @@ def report_json(report: Report) -> str:
             "info": counts[Severity.INFO],
         },
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document)
 
 
 _GITHUB_COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # GitHub's own escapes first (a newline in a message is a line break in the
+    # annotation), then every other control or invisible character made visible.
+    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(escaped)
 
 
 def _escape_property(text: str) -> str:

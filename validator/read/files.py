@@ -13,13 +13,14 @@ into a CI log.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from validator.findings import Finding, Rule, Severity
-from validator.read.text import MAX_FILE_BYTES
+from validator.read.text import INVISIBLE_CLASS, MAX_FILE_BYTES
 
 FAMILY = "Repository layout"
 
@@ -62,6 +63,21 @@ LAYOUT = Rule(
 )
 
 
+CASE_COLLISION = Rule(
+    "path-case-collision",
+    Severity.ERROR,
+    "Two files under `policies/` differ only in upper and lower case.",
+    protects="Windows and macOS keep one of `policies/A100/` and `policies/a100/`, and the "
+    "two policies would write the same bundle file there: one silently replaces the other.",
+    example="# policies/A100/2020-01-01.yaml and policies/a100/2020-01-01.yaml",
+    family=FAMILY,
+)
+
+# Control, invisible and bidirectional characters, and the line breaks and tab: a name
+# holding one could forge lines in a CI log or hide what a path really is.
+_UNSAFE_NAME = re.compile(f"[\\t\\n\\r{INVISIBLE_CLASS}]")
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """A repository file: its path relative to the root (POSIX form) and its bytes."""
@@ -91,7 +107,7 @@ def discover(root: Path) -> tuple[list[str], list[Finding]]:
             )
         )
         return paths, findings
-    for relative, kind in _walk(base, POLICIES_DIR):
+    for relative, kind in _walk(base, POLICIES_DIR, findings):
         if kind == "link":
             findings.append(_symlink_finding(relative))
         elif kind == "file":
@@ -100,19 +116,81 @@ def discover(root: Path) -> tuple[list[str], list[Finding]]:
                 paths.append(relative)
             else:
                 findings.append(finding)
+    findings.extend(_case_collisions(paths))
     return sorted(paths), findings
 
 
-def _walk(directory: Path, relative: str) -> Iterator[tuple[str, str]]:
-    with os.scandir(directory) as entries:
-        for entry in sorted(entries, key=lambda e: e.name):
-            child = f"{relative}/{entry.name}"
-            if entry.is_symlink():
-                yield child, "link"
-            elif entry.is_dir(follow_symlinks=False):
-                yield from _walk(Path(entry.path), child)
-            else:
-                yield child, "file"
+def _walk(directory: Path, relative: str, findings: list[Finding]) -> Iterator[tuple[str, str]]:
+    """Entries under ``directory`` in name order, as (path, "file" | "link").
+
+    A name with a control or invisible character is reported and never read or entered:
+    it would reach logs and bundle file names. A directory that cannot be listed is
+    reported, and the walk goes on with the rest.
+    """
+    try:
+        with os.scandir(directory) as iterator:
+            entries = sorted(iterator, key=lambda e: e.name)
+    except OSError as error:
+        findings.append(
+            UNREADABLE.finding(
+                relative,
+                0,
+                0,
+                f"cannot list the directory: {error.strerror}",
+                hint="check the directory's permissions",
+            )
+        )
+        return
+    for entry in entries:
+        child = f"{relative}/{entry.name}"
+        if _UNSAFE_NAME.search(entry.name):
+            findings.append(_unsafe_name_finding(child))
+        elif entry.is_symlink():
+            yield child, "link"
+        elif entry.is_dir(follow_symlinks=False):
+            if entry.name.endswith((".yaml", ".yml")):
+                findings.append(
+                    LAYOUT.finding(
+                        child,
+                        0,
+                        0,
+                        "a directory is named like a policy file; a version is one file",
+                        hint="move what it holds out and remove the directory",
+                    )
+                )
+            yield from _walk(Path(entry.path), child, findings)
+        else:
+            yield child, "file"
+
+
+def _unsafe_name_finding(path: str) -> Finding:
+    character = _UNSAFE_NAME.findall(path)[0]
+    return LAYOUT.finding(
+        path,
+        0,
+        0,
+        f"the name holds the invisible or control character U+{ord(character):04X}; "
+        "it was not read",
+        hint="rename it with visible characters only",
+    )
+
+
+def _case_collisions(paths: list[str]) -> Iterator[Finding]:
+    """Paths that differ only in case: one path on Windows and macOS, and one bundle file."""
+    first: dict[str, str] = {}
+    for path in sorted(paths):
+        folded = path.casefold()
+        if folded not in first:
+            first[folded] = path
+            continue
+        yield CASE_COLLISION.finding(
+            path,
+            0,
+            0,
+            f"differs from {first[folded]} only in case",
+            hint="use one spelling of the policy number and date; case-insensitive file "
+            "systems hold only one of the two",
+        )
 
 
 def _layout_finding(path: str) -> Finding | None:
@@ -168,6 +246,8 @@ def relative_to_root(root: Path, argument: str) -> str | Finding:
 
 def read_source(root: Path, path: str) -> SourceFile | Finding:
     """Read a repository file, refusing links anywhere on its path and oversized files."""
+    if _UNSAFE_NAME.search(path):
+        return _unsafe_name_finding(path)
     current = root
     for part in path.split("/"):
         current = current / part
@@ -182,9 +262,13 @@ def read_source(root: Path, path: str) -> SourceFile | Finding:
     if not stat.S_ISREG(info.st_mode):
         return UNREADABLE.finding(path, 0, 0, "not a regular file", hint="pass a YAML file")
     try:
-        # O_NOFOLLOW closes the gap between the check above and the open.
-        fd = os.open(current, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        # O_NOFOLLOW and O_NONBLOCK close the gap between the check above and the open:
+        # a link or a named pipe swapped in meanwhile is neither followed nor waited on.
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(current, flags)
         with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return UNREADABLE.finding(path, 0, 0, "not a regular file", hint="pass a YAML file")
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         return UNREADABLE.finding(

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from validator.cli import answers, options
+from validator.cli.display import printable
 
 
 def add_parser(commands: Any) -> None:
@@ -27,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     repository = options.load_repository(args)
     policy = repository.policies.get(args.number)
     if policy is None:
-        print(f"policyrepo: no policy {args.number} in the repository", file=sys.stderr)
+        print(f"policyrepo: no policy {printable(args.number)} in the repository", file=sys.stderr)
         return options.EXIT_FINDINGS
     render = answers.show_json if args.format == "json" else answers.show_text
     sys.stdout.write(render(repository, policy, args.on or date.today()))
