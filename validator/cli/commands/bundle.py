@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,7 @@ from validator.cli.reporters import REPORTERS
 from validator.consume import signing
 from validator.findings import Severity
 from validator.publish.bundle import build_bundle, write_bundle
-from validator.publish.provenance import read_provenance
+from validator.publish.provenance import SourceDateEpochError, read_provenance, source_date_epoch
 
 
 def add_parser(commands: Any) -> None:
@@ -38,17 +40,12 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    key = None
-    if args.sign:
-        try:
-            key = signing.load_private_key(Path(args.sign))
-        except signing.KeyFileError as error:
-            raise options.UsageError(str(error)) from None
     root = options.repository_root(args)
-    try:
-        provenance = read_provenance(root)
-    except ValueError as error:
-        raise options.UsageError(str(error)) from None
+    # What the caller can get wrong is checked before validating: the signing key and
+    # the creation time.
+    with _callers_to_fix():
+        key = signing.load_private_key(Path(args.sign)) if args.sign else None
+        source_date_epoch()
     report = validate(root, None, args.today)
     errors = report.counts()[Severity.ERROR]
     if errors:
@@ -59,6 +56,9 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return options.EXIT_FINDINGS
+    with _callers_to_fix():
+        # From the very bytes the bundle holds, so its revision claim is about them.
+        provenance = read_provenance(root, report.sources)
     files, manifest = build_bundle(
         report.repository, report.organization, report.sources, provenance, args.as_of
     )
@@ -70,3 +70,12 @@ def run(args: argparse.Namespace) -> int:
         f"{policies} polic{'y' if policies == 1 else 'ies'}"
     )
     return options.EXIT_OK
+
+
+@contextmanager
+def _callers_to_fix() -> Iterator[None]:
+    """A bad key file or a malformed SOURCE_DATE_EPOCH is a usage error (exit 2)."""
+    try:
+        yield
+    except (signing.KeyFileError, SourceDateEpochError) as error:
+        raise options.UsageError(str(error)) from None
