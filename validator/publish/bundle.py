@@ -19,8 +19,6 @@ lets a portal fetch only the policies it shows.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
@@ -34,6 +32,7 @@ from validator.model.timeline import Policy, Repository, Window
 from validator.model.versions import Version
 from validator.publish.canonical import canonical_json, sha256_hex
 from validator.publish.provenance import Provenance
+from validator.publish.write import write_files
 
 BUNDLE_FORMAT = 1
 
@@ -211,40 +210,19 @@ def build_bundle(
 
 
 def write_bundle(
-    files: dict[str, bytes], manifest_bytes: bytes, out: Path, key: Ed25519PrivateKey | None
+    files: dict[str, bytes],
+    manifest_bytes: bytes,
+    out: str | os.PathLike[str],
+    key: Ed25519PrivateKey | None,
+    root: Path | None = None,
 ) -> None:
-    """Write beside ``out``, then swap it in: ``out`` is never half-written or mixed.
+    """Write the bundle to ``out``, signed when ``key`` is given, replacing a previous
+    bundle in one step (see :mod:`validator.publish.write`).
 
-    The new bundle is complete in a sibling directory before it is renamed into place;
-    an existing bundle is renamed aside first and removed last. A failure before the
-    swap leaves the old bundle untouched.
+    Raises OutputError when ``out`` is not a place a bundle may replace (``root``, the
+    repository published, is never one), or the file system refuses the writing.
     """
-    out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    try:
-        everything = {**files, MANIFEST: manifest_bytes}
-        if key is not None:
-            everything[SIGNATURE] = sign(key, manifest_bytes)
-        for name, data in everything.items():
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        staging.chmod(0o755)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    aside = None
-    if out.exists() or out.is_symlink():
-        aside = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        os.replace(out, aside / out.name)
-    try:
-        os.replace(staging, out)
-    except BaseException:
-        if aside is not None:
-            os.replace(aside / out.name, out)  # put the previous bundle back
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    finally:
-        if aside is not None:
-            shutil.rmtree(aside, ignore_errors=True)
+    everything = {**files, MANIFEST: manifest_bytes}
+    if key is not None:
+        everything[SIGNATURE] = sign(key, manifest_bytes)
+    write_files(everything, out, root)

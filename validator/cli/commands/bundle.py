@@ -15,7 +15,9 @@ from validator.cli.reporters import REPORTERS
 from validator.consume import signing
 from validator.findings import Severity
 from validator.publish.bundle import build_bundle, write_bundle
+from validator.publish.output import OutputError
 from validator.publish.provenance import SourceDateEpochError, read_provenance, source_date_epoch
+from validator.publish.write import prepare_output
 
 
 def add_parser(commands: Any) -> None:
@@ -23,9 +25,16 @@ def add_parser(commands: Any) -> None:
         "bundle",
         help="write the JSON bundle consumers load",
         description="Validate the repository, then write a deterministic, verifiable bundle "
-        "to DIR. Nothing is written while the repository has errors.",
+        "to DIR, replacing a previous bundle there in one step. Nothing is written while "
+        "the repository has errors.",
     )
-    parser.add_argument("-o", "--output", default="dist", metavar="DIR", help="default: dist")
+    parser.add_argument(
+        "-o",
+        "--output",
+        default="dist",
+        metavar="DIR",
+        help="a new or empty directory, or a previous bundle (default: dist)",
+    )
     parser.add_argument(
         "--as-of",
         type=options.iso_date,
@@ -41,9 +50,10 @@ def add_parser(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     root = options.repository_root(args)
-    # What the caller can get wrong is checked before validating: the signing key and
-    # the creation time.
+    # Everything the caller can get wrong is checked before validating: where the bundle
+    # goes, the signing key, and the creation time.
     with _callers_to_fix():
+        prepare_output(args.output, root)
         key = signing.load_private_key(Path(args.sign)) if args.sign else None
         source_date_epoch()
     report = validate(root, None, args.today)
@@ -62,11 +72,12 @@ def run(args: argparse.Namespace) -> int:
     files, manifest = build_bundle(
         report.repository, report.organization, report.sources, provenance, args.as_of
     )
-    write_bundle(files, manifest, Path(args.output), key)
+    with _callers_to_fix():
+        write_bundle(files, manifest, args.output, key, root)
     signed = " and signed" if key else ""
     policies = sum(name.startswith("policies/") for name in files)
     print(
-        f"wrote {args.output}/: {len(files) + 1} files{signed}, "
+        f"wrote {args.output.rstrip('/')}/: {len(files) + 1} files{signed}, "
         f"{policies} polic{'y' if policies == 1 else 'ies'}"
     )
     return options.EXIT_OK
@@ -74,8 +85,9 @@ def run(args: argparse.Namespace) -> int:
 
 @contextmanager
 def _callers_to_fix() -> Iterator[None]:
-    """A bad key file or a malformed SOURCE_DATE_EPOCH is a usage error (exit 2)."""
+    """A refused output place, an I/O failure there, a bad key file or a malformed
+    SOURCE_DATE_EPOCH are usage errors (exit 2), not bugs."""
     try:
         yield
-    except (signing.KeyFileError, SourceDateEpochError) as error:
+    except (OutputError, signing.KeyFileError, SourceDateEpochError) as error:
         raise options.UsageError(str(error)) from None
