@@ -18,7 +18,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from validator.check.patterns import SchemaValidator
 from validator.findings import Finding, Rule, Severity
-from validator.read.document import Document, escape_token
+from validator.read.document import MAX_LISTED_PER_RULE, Document, escape_token
 from validator.read.parse import is_plain
 
 POLICY_SCHEMA = "policy.schema.json"
@@ -92,18 +92,7 @@ def _findings_for(doc: Document, error: ValidationError) -> Iterator[Finding]:
     where = _describe(error)
     schema = error.schema if isinstance(error.schema, dict) else {}
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = sorted(schema.get("properties", {}))
-        for key in sorted(set(error.instance) - set(allowed)):
-            key_pointer = f"{pointer}/{escape_token(key)}"
-            line, column = doc.position(key_pointer, key=True)
-            yield SCHEMA.finding(
-                doc.path,
-                line,
-                column,
-                f"unknown key {key!r} in {where}",
-                pointer=key_pointer,
-                hint=f"check the spelling; allowed keys: {', '.join(allowed)}",
-            )
+        yield from _unknown_keys(doc, error.instance, schema.get("properties", {}), pointer, where)
         return
     line, column = doc.position(pointer)
     if error.validator == "format" and error.validator_value == "date":
@@ -118,6 +107,35 @@ def _findings_for(doc: Document, error: ValidationError) -> Iterator[Finding]:
         return
     message, hint = _explain(doc, error, pointer, where)
     yield SCHEMA.finding(doc.path, line, column, message, pointer=pointer, hint=hint)
+
+
+def _unknown_keys(
+    doc: Document, instance: dict[str, Any], properties: dict[str, Any], pointer: str, where: str
+) -> Iterator[Finding]:
+    """A finding at each unknown key, in the document's order.
+
+    Past the number of findings a report lists, only the first of the rest is made and
+    the others are counted in ``doc.left_out``: a file of 100,000 unknown keys would
+    otherwise cost 100,000 positions and findings, to list 100.
+    """
+    allowed = ", ".join(sorted(properties))
+    unknown = [key for key in instance if key not in properties]
+
+    def finding(key: str) -> Finding:
+        key_pointer = f"{pointer}/{escape_token(key)}"
+        line, column = doc.position(key_pointer, key=True)
+        return SCHEMA.finding(
+            doc.path,
+            line,
+            column,
+            f"unknown key {key!r} in {where}",
+            pointer=key_pointer,
+            hint=f"check the spelling; allowed keys: {allowed}",
+        )
+
+    yield from map(finding, unknown[:MAX_LISTED_PER_RULE])
+    if len(unknown) > MAX_LISTED_PER_RULE:
+        doc.leave_out(finding(unknown[MAX_LISTED_PER_RULE]), len(unknown) - MAX_LISTED_PER_RULE)
 
 
 def _explain(doc: Document, error: ValidationError, pointer: str, where: str) -> tuple[str, str]:

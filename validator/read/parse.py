@@ -74,9 +74,10 @@ QUOTED = "tag:policyrepo,2026:quoted"
 MAPPING = "tag:policyrepo,2026:map"
 SEQUENCE = "tag:policyrepo,2026:seq"
 
-# An anchor follows a separator or a flow indicator; an `&` inside a word (a URL's query
-# string, "AT&T") cannot start one, so only files that match pay for the event pass.
-_MAYBE_ANCHOR = re.compile(r"(?:^|[ \t\[{,])&", re.MULTILINE)
+# An anchor follows a separator, a flow indicator or (in `{"key":&a 1}`) the colon after
+# a quoted key; an `&` inside a word (a URL's query string, "AT&T") cannot start one, so
+# only files that match pay for the event pass.
+_MAYBE_ANCHOR = re.compile(r"(?:^|[ \t\[{,:])&", re.MULTILINE)
 
 
 class _Resolver(yaml.resolver.BaseResolver):
@@ -163,8 +164,9 @@ def syntax_finding(path: str, error: yaml.MarkedYAMLError) -> Finding:
     )
 
 
-def find_anchors(path: str, text: str) -> Iterator[Finding]:
-    """Report anchors and aliases from the event stream, which marks where each is written.
+def anchor_events(text: str) -> Iterator[yaml.Event]:
+    """The events of the text that carry an anchor or are an alias, in order: each marks
+    where it is written.
 
     Only files with an anchor can hold an alias (an alias without one is a syntax
     error), and ``_MAYBE_ANCHOR`` finds every possible anchor cheaply: only files that
@@ -173,13 +175,15 @@ def find_anchors(path: str, text: str) -> Iterator[Finding]:
     if not _MAYBE_ANCHOR.search(text):
         return
     for event in yaml.parse(text, Loader=CSafeLoader):
-        anchor = getattr(event, "anchor", None)
-        if anchor is None:
-            continue
-        sigil, what = ("*", "alias") if isinstance(event, yaml.AliasEvent) else ("&", "anchor")
-        yield ANCHOR.finding(
-            path,
-            *mark_position(event.start_mark),
-            f"{what} {sigil}{anchor}",
-            hint="write the value out in full; anchors and aliases are not allowed",
-        )
+        if getattr(event, "anchor", None) is not None:
+            yield event
+
+
+def anchor_finding(path: str, event: yaml.Event) -> Finding:
+    sigil, what = ("*", "alias") if isinstance(event, yaml.AliasEvent) else ("&", "anchor")
+    return ANCHOR.finding(
+        path,
+        *mark_position(event.start_mark),
+        f"{what} {sigil}{getattr(event, 'anchor', '')}",
+        hint="write the value out in full; anchors and aliases are not allowed",
+    )

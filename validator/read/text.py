@@ -8,7 +8,9 @@ editor and a parser) read different things from the same bytes.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
+from functools import cached_property
 
 import yaml
 
@@ -82,20 +84,45 @@ INVISIBLE_CLASS = (
 )
 _INVISIBLE = re.compile(f"[{INVISIBLE_CLASS}]")
 _UNUSUAL_BREAK = re.compile("[\x85\u2028\u2029]")
+_BREAK = re.compile("\r\n|\r|\n")
 
 # A tab in a line's indentation, or right after a `key:` or `- ` indicator.
 _TAB = re.compile(r"^[ ]*\t|(?<=[:-])\t", re.MULTILINE)
 
 
-def line_and_column(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of a character offset, counting breaks as YAML does.
+class Lines:
+    """Where each line of a text starts, found once per file.
 
-    LF, CRLF and a lone CR each end a line (NEL, LS and PS are refused before parsing).
+    Every finding of a file asks for its line and column; counting breaks from the start
+    of the text for each would make a file with many findings quadratic, so the starts
+    are collected in one pass, on the first finding, and each position is a binary search.
     """
-    breaks = text.count("\n", 0, offset) + text.count("\r", 0, offset)
-    line = breaks - text.count("\r\n", 0, offset) + 1
-    start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
-    return line, offset - start + 1
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def starts(self) -> list[int]:
+        return [0, *(match.end() for match in _BREAK.finditer(self.text))]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of a character offset, counting breaks as YAML does.
+
+        LF, CRLF and a lone CR each end a line (NEL, LS and PS are refused before parsing).
+        """
+        line = bisect_right(self.starts, offset)
+        if offset > 0 and self.text[offset - 1 : offset + 1] == "\r\n":
+            # Between the CR and the LF of a CRLF, the CR has ended the line already.
+            return line + 1, 1
+        return line, offset - self.starts[line - 1] + 1
+
+    def span(self, line: int) -> tuple[int, int]:
+        """Offsets where a 1-based line starts and where the next one starts (past the
+        end of the text for the last line, and both there for a line past the last)."""
+        past_end = len(self.text) + 1
+        start = self.starts[line - 1] if 0 < line <= len(self.starts) else past_end
+        end = self.starts[line] if 0 < line < len(self.starts) else past_end
+        return start, end
 
 
 def unusual_breaks(text: str) -> bool:
@@ -159,20 +186,24 @@ def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
     return line, column
 
 
-def invisible_characters(path: str, text: str) -> Iterator[Finding]:
-    for match in _INVISIBLE.finditer(text):
-        line, column = line_and_column(text, match.start())
-        yield INVISIBLE.finding(
-            path,
-            line,
-            column,
-            f"invisible character U+{ord(match.group()):04X} in the text",
-            hint="delete it and retype the text around it",
-        )
+def invisible_characters(text: str) -> Iterator[int]:
+    """Offsets of control, zero-width and bidirectional characters."""
+    return (match.start() for match in _INVISIBLE.finditer(text))
 
 
-def tab_finding(path: str, text: str, offset: int) -> Finding:
-    line, column = line_and_column(text, offset)
+def invisible_finding(path: str, lines: Lines, offset: int) -> Finding:
+    line, column = lines.position(offset)
+    return INVISIBLE.finding(
+        path,
+        line,
+        column,
+        f"invisible character U+{ord(lines.text[offset]):04X} in the text",
+        hint="delete it and retype the text around it",
+    )
+
+
+def tab_finding(path: str, lines: Lines, offset: int) -> Finding:
+    line, column = lines.position(offset)
     return TAB.finding(
         path,
         line,
@@ -182,9 +213,9 @@ def tab_finding(path: str, text: str, offset: int) -> Finding:
     )
 
 
-def disallowed_character(path: str, text: str, error: yaml.reader.ReaderError) -> Finding:
+def disallowed_character(path: str, lines: Lines, error: yaml.reader.ReaderError) -> Finding:
     """A character the YAML reader refuses outright, at its place."""
-    line, column = line_and_column(text, error.position)
+    line, column = lines.position(error.position)
     return INVISIBLE.finding(
         path,
         line,
