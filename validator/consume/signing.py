@@ -7,20 +7,48 @@ OpenSSL and other languages read them too. A signature is the raw 64 bytes, base
 from __future__ import annotations
 
 import base64
+import errno
 import os
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from validator.consume.files import BadFile, MissingFile, read_regular_file
+
+#: A PEM Ed25519 key is about 120 bytes; anything past this is not one.
+KEY_LIMIT = 64 * 1024
+#: Whatever the umask: the private key for its owner alone, the public key for anyone.
+PRIVATE_MODE = 0o600
+PUBLIC_MODE = 0o644
+
+_CREATE_FLAGS = (
+    os.O_WRONLY
+    | os.O_CREAT
+    | os.O_EXCL
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+
 
 class KeyFileError(ValueError):
-    """A key file that cannot be used: missing, unreadable or not an Ed25519 key."""
+    """A key file that cannot be used: missing, unreadable, not an Ed25519 key, or not
+    writable; ``reason`` says which, without the path."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
 
 
 def generate_keypair(private_path: Path, public_path: Path) -> None:
-    """Write a new key pair; the private key is created readable by its owner only."""
+    """Write a new key pair, private key mode 600 and public key mode 644.
+
+    Neither path may exist, not even as a dangling symbolic link: a key is never written
+    through a link or over another file. A pair is written whole or not at all: when the
+    public key cannot be written, the private key just written is removed again.
+    """
     key = Ed25519PrivateKey.generate()
     private = key.private_bytes(
         serialization.Encoding.PEM,
@@ -30,29 +58,62 @@ def generate_keypair(private_path: Path, public_path: Path) -> None:
     public = key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(private)
-    public_path.write_bytes(public)
+    _write_new(private_path, private, PRIVATE_MODE)
+    try:
+        _write_new(public_path, public, PUBLIC_MODE)
+    except BaseException:
+        private_path.unlink(missing_ok=True)
+        raise
+
+
+def _write_new(path: Path, data: bytes, mode: int) -> None:
+    """Create ``path`` (it must not exist) holding ``data``, with exactly ``mode``."""
+    try:
+        descriptor = os.open(path, _CREATE_FLAGS, mode)
+    except FileExistsError:
+        raise KeyFileError(path, "exists; choose another PREFIX or move it away") from None
+    except OSError as error:
+        hint = "; create its directory first" if error.errno == errno.ENOENT else ""
+        raise KeyFileError(path, f"cannot be created: {error.strerror or error}{hint}") from None
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            os.fchmod(handle.fileno(), mode)  # the umask may have taken bits away
+            handle.write(data)
+    except BaseException as error:
+        path.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise KeyFileError(path, f"cannot be written: {error.strerror or error}") from None
+        raise
+
+
+def _key_bytes(path: Path, kind: str) -> bytes:
+    try:
+        return read_regular_file(path, KEY_LIMIT)
+    except MissingFile:
+        raise KeyFileError(path, f"missing: no {kind} key file there") from None
+    except BadFile as error:
+        raise KeyFileError(path, f"not a readable {kind} key: {error}") from None
 
 
 def load_private_key(path: Path) -> Ed25519PrivateKey:
+    data = _key_bytes(path, "private")
     try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    except (OSError, ValueError, TypeError) as error:
-        raise KeyFileError(f"{path}: not a readable private key ({error})") from None
+        key = serialization.load_pem_private_key(data, password=None)
+    except (ValueError, TypeError, UnsupportedAlgorithm) as error:
+        raise KeyFileError(path, f"not a readable private key ({error})") from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise KeyFileError(f"{path}: not an Ed25519 private key")
+        raise KeyFileError(path, "not an Ed25519 private key (policyrepo keygen writes one)")
     return key
 
 
 def load_public_key(path: Path) -> Ed25519PublicKey:
+    data = _key_bytes(path, "public")
     try:
-        key = serialization.load_pem_public_key(path.read_bytes())
-    except (OSError, ValueError) as error:
-        raise KeyFileError(f"{path}: not a readable public key ({error})") from None
+        key = serialization.load_pem_public_key(data)
+    except (ValueError, TypeError, UnsupportedAlgorithm) as error:
+        raise KeyFileError(path, f"not an Ed25519 public key in PEM ({error})") from None
     if not isinstance(key, Ed25519PublicKey):
-        raise KeyFileError(f"{path}: not an Ed25519 public key")
+        raise KeyFileError(path, "not an Ed25519 public key (policyrepo keygen writes one)")
     return key
 
 

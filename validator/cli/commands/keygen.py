@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any
 
 from validator.cli import options
+from validator.cli.display import printable
 from validator.consume import signing
 
 
@@ -14,17 +16,39 @@ def add_parser(commands: Any) -> None:
     parser: argparse.ArgumentParser = commands.add_parser(
         "keygen",
         help="make an Ed25519 key pair for signing bundles",
-        description="Write PREFIX.key (private, mode 600) and PREFIX.pub (public), both PEM.",
+        description="Write PREFIX.key (private, mode 600) and PREFIX.pub (public, mode 644), "
+        "both PEM. Neither may exist yet.",
     )
     parser.add_argument("prefix", nargs="?", default="policyrepo", metavar="PREFIX")
     parser.set_defaults(run=run)
 
 
+def _names_a_directory(prefix: str) -> bool:
+    # "keys/" would write the hidden files keys/.key and keys/.pub; "keys", an existing
+    # directory, keys.key beside it: neither is what was meant.
+    return prefix.endswith(("/", os.sep)) or Path(prefix).name == "" or Path(prefix).is_dir()
+
+
 def run(args: argparse.Namespace) -> int:
-    private, public = Path(f"{args.prefix}.key"), Path(f"{args.prefix}.pub")
+    prefix: str = args.prefix
+    if _names_a_directory(prefix):
+        example = os.path.join(prefix, "policyrepo")
+        raise options.UsageError(
+            f"PREFIX {printable(prefix)} is a directory; give a file name prefix, "
+            f"e.g. {printable(example)}"
+        )
+    private, public = Path(f"{prefix}.key"), Path(f"{prefix}.pub")
     for path in (private, public):
-        if path.exists():
-            raise options.UsageError(f"{path} exists; choose another PREFIX or move it away")
-    signing.generate_keypair(private, public)
-    print(f"wrote {private} (private: keep it secret) and {public} (public: give to consumers)")
+        if os.path.lexists(path):
+            raise options.UsageError(
+                f"{printable(str(path))} exists; choose another PREFIX or move it away"
+            )
+    try:
+        signing.generate_keypair(private, public)
+    except signing.KeyFileError as error:
+        raise options.UsageError(printable(str(error))) from None
+    print(
+        f"wrote {printable(str(private))} (private: keep it secret) and "
+        f"{printable(str(public))} (public: give to consumers)"
+    )
     return options.EXIT_OK
