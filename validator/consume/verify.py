@@ -3,21 +3,39 @@ nothing else is, and the manifest's signature holds when a public key is given.
 
 Consumers run this before trusting a bundle, so it imports neither YAML nor the
 validation machinery: only the standard library, and ``cryptography`` for signatures.
+Given a public key, the signature is checked over the manifest's raw bytes before a
+byte of it is parsed; without one, the manifest is parsed as untrusted input.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import stat
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
-MANIFEST = "manifest.json"
-SIGNATURE = "manifest.sig"
-SUPPORTED_FORMATS = {1}
+from validator.consume.files import BadFile, MissingFile, read_listed, read_regular_file
+from validator.consume.manifest import MANIFEST, SIGNATURE, Entry, ManifestError, parse_manifest
+from validator.consume.signing import KeyFileError, load_public_key, signature_matches
+
+# MANIFEST and SIGNATURE are the bundle's own file names, long imported from here.
+__all__ = [
+    "MANIFEST",
+    "MANIFEST_LIMIT",
+    "SIGNATURE",
+    "SIGNATURE_LIMIT",
+    "Problem",
+    "Verification",
+    "read_manifest",
+    "verify_bundle",
+]
+
+#: The largest manifest read: about 400,000 files' entries, far beyond any real bundle.
+MANIFEST_LIMIT = 64 * 1024 * 1024
+#: A signature is 64 bytes, 89 in base64 with its newline.
+SIGNATURE_LIMIT = 4096
+#: The files beside the ones the manifest lists.
+_OWN_FILES = (MANIFEST, SIGNATURE)
 
 
 @dataclass(frozen=True)
@@ -26,6 +44,7 @@ class Problem:
 
     file: str
     message: str
+    in_bundle: bool = True  # ``file`` is a path inside the bundle (not the public key)
 
     def __str__(self) -> str:
         return f"{self.file}: {self.message}"
@@ -36,105 +55,94 @@ class Verification:
     problems: list[Problem]
     manifest: dict[str, Any] | None
     signed: bool  # the signature was checked and holds
+    entries: dict[str, Entry] = field(default_factory=dict)  # the files it lists, by name
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def verify_bundle(directory: Path, public_key: Path | None = None) -> Verification:
-    problems: list[Problem] = []
-    manifest_path = directory / MANIFEST
+def _failed(problem: Problem) -> Verification:
+    return Verification([problem], None, signed=False)
+
+
+def read_manifest(directory: Path, public_key: Path | None = None) -> Verification:
+    """The manifest alone, without the files it lists: read, its signature checked when a
+    public key is given, then parsed. Each problem stops here, as it stops trust."""
     try:
-        if manifest_path.is_symlink():
-            raise OSError("is a symbolic link")
-        manifest_bytes = manifest_path.read_bytes()
-        manifest = json.loads(manifest_bytes)
-    except (OSError, ValueError) as error:
-        return Verification([Problem(MANIFEST, f"cannot read the manifest: {error}")], None, False)
-    if not isinstance(manifest, dict) or manifest.get("kind") != "manifest":
-        return Verification([Problem(MANIFEST, "not a bundle manifest")], None, False)
-    if manifest.get("bundle_format") not in SUPPORTED_FORMATS:
-        problems.append(
-            Problem(MANIFEST, f"bundle format {manifest.get('bundle_format')!r} is not supported")
-        )
-        return Verification(problems, manifest, False)
-    listed = {}
-    for entry in manifest.get("files", []):
-        name = entry.get("name") if isinstance(entry, dict) else None
-        if not isinstance(name, str) or not _safe_name(name):
-            problems.append(Problem(MANIFEST, f"unsafe or missing file name {name!r}"))
-            continue
-        listed[name] = entry
-        problems.extend(_check_file(directory, name, entry))
-    for name in _files_on_disk(directory, problems):
-        if name not in listed and name not in (MANIFEST, SIGNATURE):
-            problems.append(Problem(name, "extra file, not listed in the manifest"))
-    signed = False
+        data = read_regular_file(directory / MANIFEST, MANIFEST_LIMIT)
+    except MissingFile:
+        return _failed(Problem(MANIFEST, "missing: this directory is not a bundle"))
+    except BadFile as error:
+        return _failed(Problem(MANIFEST, f"cannot read the manifest: {error}"))
     if public_key is not None:
-        signed = _check_signature(directory, manifest_bytes, public_key, problems)
-    return Verification(problems, manifest, signed)
-
-
-def _safe_name(name: str) -> bool:
-    path = PurePosixPath(name)
-    return (
-        bool(name)
-        and not path.is_absolute()
-        and ".." not in path.parts
-        and name not in (MANIFEST, SIGNATURE)
-    )
-
-
-def _check_file(directory: Path, name: str, entry: dict[str, Any]) -> list[Problem]:
-    path = directory / name
+        problem = _signature_problem(directory, data, public_key)
+        if problem is not None:
+            return _failed(problem)
     try:
-        info = os.lstat(path)
-    except OSError:
-        return [Problem(name, "missing: listed in the manifest but not in the bundle")]
-    if not stat.S_ISREG(info.st_mode):
-        return [Problem(name, "not a regular file")]
-    if info.st_size != entry.get("size"):
-        return [Problem(name, f"size {info.st_size} bytes, the manifest says {entry.get('size')}")]
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != entry.get("sha256"):
-        return [Problem(name, "content changed: its SHA-256 differs from the manifest's")]
-    return []
+        manifest = parse_manifest(data)
+    except ManifestError as error:
+        return _failed(Problem(MANIFEST, str(error)))
+    return Verification([], manifest.document, public_key is not None, manifest.entries)
 
 
-def _files_on_disk(directory: Path, problems: list[Problem]) -> list[str]:
-    names = []
-    for current, folders, files in os.walk(directory):
+def verify_bundle(directory: Path, public_key: Path | None = None) -> Verification:
+    """The manifest, then every file it lists, byte for byte, and every file it does not."""
+    result = read_manifest(directory, public_key)
+    if not result.ok:
+        return result
+    problems = [
+        problem
+        for entry in result.entries.values()
+        if (problem := _file_problem(directory, entry)) is not None
+    ]
+    problems.extend(_unlisted(directory, result.entries))
+    return replace(result, problems=problems)
+
+
+def _file_problem(directory: Path, entry: Entry) -> Problem | None:
+    try:
+        read_listed(directory, entry)
+    except BadFile as error:
+        return Problem(entry.name, str(error))
+    return None
+
+
+def _unlisted(directory: Path, entries: dict[str, Entry]) -> list[Problem]:
+    """Files the manifest does not list, symbolic links and folders that cannot be read."""
+    problems: list[Problem] = []
+
+    def unreadable(error: OSError) -> None:
+        try:
+            relative = Path(error.filename).relative_to(directory).as_posix()
+        except (TypeError, ValueError):
+            relative = "."
+        problems.append(Problem(relative, f"cannot be listed: {error.strerror or error}"))
+
+    for current, folders, files in os.walk(directory, onerror=unreadable):
         base = Path(current)
-        for entry in [*folders, *files]:
-            path = base / entry
-            relative = path.relative_to(directory).as_posix()
-            if path.is_symlink():
+        for name in [*folders, *files]:
+            relative = (base / name).relative_to(directory).as_posix()
+            if (base / name).is_symlink():
                 problems.append(Problem(relative, "symbolic link in the bundle"))
-            elif entry in files:
-                names.append(relative)
+            elif name in files and relative not in entries and relative not in _OWN_FILES:
+                problems.append(Problem(relative, "extra file, not listed in the manifest"))
         folders[:] = [f for f in folders if not (base / f).is_symlink()]
-    return names
+    return problems
 
 
-def _check_signature(
-    directory: Path, manifest_bytes: bytes, public_key: Path, problems: list[Problem]
-) -> bool:
-    from validator.consume.signing import KeyFileError, load_public_key, signature_matches
-
+def _signature_problem(directory: Path, manifest: bytes, public_key: Path) -> Problem | None:
+    """What stops ``manifest.sig`` vouching for these manifest bytes, if anything."""
     try:
         key = load_public_key(public_key)
     except KeyFileError as error:
-        problems.append(Problem(str(public_key), str(error)))
-        return False
+        return Problem(str(public_key), error.reason, in_bundle=False)
     try:
-        signature = (directory / SIGNATURE).read_bytes()
-    except OSError:
-        problems.append(Problem(SIGNATURE, "missing: the bundle is not signed"))
-        return False
-    if not signature_matches(key, manifest_bytes, signature):
-        problems.append(
-            Problem(SIGNATURE, "signature does not match the manifest and this public key")
-        )
-        return False
-    return True
+        signature = read_regular_file(directory / SIGNATURE, SIGNATURE_LIMIT)
+    except MissingFile:
+        return Problem(SIGNATURE, "missing: the bundle is not signed")
+    except BadFile as error:
+        return Problem(SIGNATURE, f"cannot read the signature: {error}")
+    if not signature_matches(key, manifest, signature):
+        return Problem(SIGNATURE, "signature does not match the manifest and this public key")
+    return None

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from validator.cli import options
-from validator.consume.verify import SIGNATURE, verify_bundle
+from validator.cli.display import printable
+from validator.consume.verify import SIGNATURE, Problem, verify_bundle
 
 
 def add_parser(commands: Any) -> None:
@@ -23,23 +25,35 @@ def add_parser(commands: Any) -> None:
     parser.set_defaults(run=run)
 
 
+def shown(text: str) -> str:
+    """A path or message from the bundle, safe to print: on one line, escapes visible,
+    and bytes that are not UTF-8 (possible in file names) written as escapes too."""
+    return printable(text.encode("utf-8", "backslashreplace").decode("utf-8"))
+
+
+def _where(directory: str, problem: Problem) -> str:
+    return f"{directory}/{problem.file}" if problem.in_bundle else problem.file
+
+
 def run(args: argparse.Namespace) -> int:
     directory = Path(args.directory)
     if not directory.is_dir():
-        raise options.UsageError(f"{args.directory} is not a directory")
+        raise options.UsageError(f"{shown(args.directory)} is not a directory")
     result = verify_bundle(directory, Path(args.key) if args.key else None)
     for problem in result.problems:
-        print(f"{args.directory}/{problem}", file=sys.stderr)
+        print(
+            f"{shown(_where(args.directory, problem))}: {shown(problem.message)}", file=sys.stderr
+        )
     if not result.ok:
         count = len(result.problems)
-        print(f"bundle {args.directory}: FAILED, {count} problem{'s' if count != 1 else ''}")
+        print(f"bundle {shown(args.directory)}: FAILED, {count} problem{'s' if count != 1 else ''}")
         return options.EXIT_FINDINGS
-    files = len(result.manifest["files"]) if result.manifest else 0
     if result.signed:
         trust = "signature valid"
-    elif (directory / SIGNATURE).exists():
+    elif os.path.lexists(directory / SIGNATURE):
         trust = "signed, signature not checked (pass --key PUBKEY)"
     else:
         trust = "not signed"
-    print(f"bundle {args.directory}: OK, {files} files match the manifest; {trust}")
+    files = len(result.entries)
+    print(f"bundle {shown(args.directory)}: OK, {files} files match the manifest; {trust}")
     return options.EXIT_OK
