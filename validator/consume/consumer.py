@@ -9,18 +9,32 @@ question needs (one code-index shard for a lookup, one policy file for a version
     bundle = Bundle.open("dist", public_key="policyrepo.pub")
     for answer in bundle.lookup("CPT", "97545", "2012-06-01"):
         print(answer.policy, answer.version, answer.determination)
+
+Verifying once at open is not enough: a file can change on disk afterwards. So the
+consumer reads only files the verified manifest lists, under the names it lists, and
+checks each one's size and SHA-256 every time it reads it from disk; the parsed files it
+keeps are few (least recently used first out).
 """
 
 from __future__ import annotations
 
-import json
+import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from validator.consume.verify import Verification, verify_bundle
+from validator.consume.files import BadFile, read_listed
+from validator.consume.manifest import load_json
+from validator.consume.verify import Verification, read_manifest, verify_bundle
+
+#: How many parsed files a bundle keeps: a code shard is at most a few megabytes.
+CACHED_FILES = 256
+
+CATALOG = "catalog.json"
 
 
 class BundleError(Exception):
@@ -56,10 +70,19 @@ def _day(value: date | str) -> str:
 
 
 def _contains(window: dict[str, str | None], day: str) -> bool:
-    end = window["end"]
-    start = window["start"]
-    assert start is not None
+    start, end = window["start"], window["end"]
+    if not isinstance(start, str):
+        raise TypeError("a window without a start date")
     return start <= day and (end is None or day < end)
+
+
+def code_shard(system: str, code: str) -> str:
+    """The index file that would hold a code (as the bundle writer names it)."""
+    return f"codes/{system}/{code.replace('.', '')[:2]}.json"
+
+
+def policy_file(number: str) -> str:
+    return f"policies/{number}.json"
 
 
 class Bundle:
@@ -68,7 +91,8 @@ class Bundle:
     def __init__(self, directory: Path, verification: Verification) -> None:
         self.directory = directory
         self.verification = verification
-        self._read = cache(self._read_json)
+        # Per bundle, so that a bundle and its cache are freed together.
+        self._read = lru_cache(maxsize=CACHED_FILES)(self._read_json)
 
     @classmethod
     def open(
@@ -76,11 +100,13 @@ class Bundle:
     ) -> Bundle:
         """Open a bundle, verifying every file (and the signature, given a public key).
 
-        Raises BundleError naming the first problem when verification fails.
+        With ``verify=False`` only the manifest is read (and its signature checked, given
+        a key); each file is still checked against the manifest when it is read.
+        Raises BundleError naming the first problems when verification fails.
         """
         path = Path(directory)
         key = None if public_key is None else Path(public_key)
-        verification = verify_bundle(path, key) if verify else Verification([], None, signed=False)
+        verification = verify_bundle(path, key) if verify else read_manifest(path, key)
         if not verification.ok:
             problems = "; ".join(str(problem) for problem in verification.problems[:5])
             raise BundleError(f"bundle {path} failed verification: {problems}")
@@ -88,74 +114,112 @@ class Bundle:
 
     @property
     def manifest(self) -> dict[str, Any]:
-        result: dict[str, Any] = self._read("manifest.json")
-        return result
+        """The verified manifest (a copy: changing it changes nothing here)."""
+        return copy.deepcopy(self.verification.manifest or {})
 
     def _read_json(self, name: str) -> Any:
-        try:
-            return json.loads((self.directory / name).read_bytes())
-        except FileNotFoundError:
+        """A listed file's JSON, from bytes that match the manifest; None for a name the
+        manifest does not list, which is never opened."""
+        entry = self.verification.entries.get(name)
+        if entry is None:
             return None
-        except (OSError, ValueError) as error:
+        try:
+            return load_json(read_listed(self.directory, entry))
+        except (BadFile, ValueError) as error:
             raise BundleError(f"{self.directory / name}: {error}") from None
+
+    def _file(self, name: str, kind: str) -> dict[str, Any] | None:
+        """A listed file of a kind ("code-index", "policy", "catalog"), or None when the
+        manifest lists no such file."""
+        document = self._read(name)
+        if document is None:
+            return None
+        if not isinstance(document, dict) or document.get("kind") != kind:
+            raise BundleError(f"{self.directory / name}: not a {kind} file")
+        return document
+
+    @contextmanager
+    def _shaped(self, name: str) -> Iterator[None]:
+        """Turns a file that is listed and intact but not shaped as bundle format 1 says
+        (possible in an unsigned bundle) into a BundleError naming it."""
+        try:
+            yield
+        except (KeyError, TypeError, AttributeError, ValueError) as error:
+            raise BundleError(
+                f"{self.directory / name}: not laid out as bundle format 1 says "
+                f"({type(error).__name__}: {error})"
+            ) from None
 
     def lookup(self, system: str, code: str, on: date | str) -> list[Determination]:
         """Every policy version in effect on ``on`` that lists the code: one shard read,
-        one dictionary access, then a filter over the few versions listing the code."""
+        one dictionary access, then a filter over the few versions listing the code.
+        A system or code the manifest has no shard for has no answer."""
         day = _day(on)
-        shard = self._read(f"codes/{system}/{code.replace('.', '')[:2]}.json")
-        rows = [] if shard is None else shard["codes"].get(code, [])
-        return [
-            Determination(
-                row["policy"],
-                self._title(row["policy"]),
-                row["version"],
-                row["determination"],
-                row["basis"],
-                row["heading"],
-                row["window"]["start"],
-                row["window"]["end"],
-            )
-            for row in rows
-            if _contains(row["window"], day)
-        ]
+        name = code_shard(system, code)
+        shard = self._file(name, "code-index")
+        if shard is None:
+            return []
+        with self._shaped(name):
+            rows = [row for row in shard["codes"].get(code, []) if _contains(row["window"], day)]
+            return [
+                Determination(
+                    row["policy"],
+                    self._title(row["policy"]),
+                    row["version"],
+                    row["determination"],
+                    row["basis"],
+                    row["heading"],
+                    row["window"]["start"],
+                    row["window"]["end"],
+                )
+                for row in rows
+            ]
 
     def _title(self, number: str) -> str:
-        policy = self.policy(number)
-        return "" if policy is None else str(policy["title"])
+        policy = self._file(policy_file(number), "policy")
+        if policy is None:
+            return ""
+        with self._shaped(policy_file(number)):
+            return str(policy["title"])
 
     def policy(self, number: str) -> dict[str, Any] | None:
-        """The policy file: its versions with their windows and documents."""
-        result: dict[str, Any] | None = self._read(f"policies/{number}.json")
-        return result
+        """The policy file: its versions with their windows and documents; None for a
+        number the manifest lists no file for."""
+        policy = self._file(policy_file(number), "policy")
+        return copy.deepcopy(policy)
 
     def version_on(self, number: str, on: date | str) -> dict[str, Any] | None:
         """The version of a policy in effect on a date (with ``window`` and ``document``)."""
-        policy = self.policy(number)
+        day = _day(on)
+        policy = self._file(policy_file(number), "policy")
         if policy is None:
             return None
-        day = _day(on)
-        for version in policy["versions"]:
-            if _contains(version["window"], day):
-                result: dict[str, Any] = version
-                return result
+        with self._shaped(policy_file(number)):
+            for version in policy["versions"]:
+                if _contains(version["window"], day):
+                    found: dict[str, Any] = copy.deepcopy(version)
+                    return found
         return None
 
     def changes_after(self, after: date | str) -> list[Change]:
         """Versions taking effect and policies retiring after a date, oldest first."""
         day = _day(after)
+        catalog = self._file(CATALOG, "catalog")
+        if catalog is None:
+            raise BundleError(f"{self.directory / CATALOG}: not listed in the manifest")
         changes = []
-        for entry in self._read("catalog.json")["policies"]:
-            for version in entry["versions"]:
-                if version["window"]["start"] > day:
-                    changes.append(
-                        Change(
-                            version["window"]["start"],
-                            entry["number"],
-                            "version",
-                            version["version"],
+        with self._shaped(CATALOG):
+            for entry in catalog["policies"]:
+                for version in entry["versions"]:
+                    if version["window"]["start"] > day:
+                        changes.append(
+                            Change(
+                                version["window"]["start"],
+                                entry["number"],
+                                "version",
+                                version["version"],
+                            )
                         )
-                    )
-            if entry["retired"] and entry["retired"] > day:
-                changes.append(Change(entry["retired"], entry["number"], "retired", None))
-        return sorted(changes, key=lambda c: (c.on, c.policy, c.kind))
+                if entry["retired"] and entry["retired"] > day:
+                    changes.append(Change(entry["retired"], entry["number"], "retired", None))
+            return sorted(changes, key=lambda c: (c.on, c.policy, c.kind))
