@@ -96,7 +96,7 @@ class Document:
         remaining = iter(places)
         for place in remaining:
             self.add(rule, partial(make, place))
-            if rule in self.left_out:
+            if self._listed_by_rule[rule] == MAX_LISTED_PER_RULE and rule in self.left_out:
                 # Only counted from here: a count costs far less than a finding.
                 self.left_out[rule].count += sum(1 for _ in remaining)
                 return
