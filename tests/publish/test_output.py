@@ -32,15 +32,25 @@ def everything(directory: Path) -> dict[str, bytes | str]:
                 entries[key] = "link -> " + os.readlink(path)
             elif path.is_dir():
                 entries[key] = "directory"
-            else:
+            elif path.is_file():
                 entries[key] = path.read_bytes()
+            else:
+                entries[key] = "special file"
     return entries
 
 
 @pytest.fixture
 def workspace(repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A git repository holding the minimal policy, a README and a docs/ directory, a
-    previous bundle at dist/, and links to it; the current directory is its root."""
+    previous bundle at dist/, and links to it; the current directory is its root.
+
+    It sits one level down in the test's own directory, so that what is above it (the
+    target of ``-o ..``) is the test's too and can be compared before and after.
+    """
+    outer = repo / "outer"
+    outer.mkdir()
+    (repo / "policies").rename(outer / "policies")
+    repo = outer
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     (repo / "README.md").write_text("# policies\n")
     (repo / "docs").mkdir()
