@@ -27,7 +27,8 @@ install: $(VENV)/.installed
 validate: $(VENV)/.installed
 	$(BIN)/policyrepo validate
 
-# Writes dist/ (replaced whole, never half-written); refuses while validation has errors.
+# Writes dist/ (swapped in whole, never half-written, and only over a previous bundle);
+# refuses while validation has errors.
 bundle: validate
 	$(BIN)/policyrepo bundle -o dist
 

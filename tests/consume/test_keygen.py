@@ -60,12 +60,21 @@ def test_a_directory_that_is_a_file_is_a_usage_error(
     )
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only directories")
 def test_a_directory_that_cannot_be_written_is_a_usage_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A read-only directory (refused with EACCES; made so whatever the user, since root
+    writes into read-only directories)."""
     locked = tmp_path / "locked"
     locked.mkdir(mode=0o500)
+    real_open = os.open
+
+    def open_(path: str, flags: int, mode: int = 0o777) -> int:
+        if str(path).startswith(str(locked)) and flags & os.O_CREAT:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, mode)
+
+    monkeypatch.setattr(os, "open", open_)
     assert _usage_error(capsys, str(locked / "release")) == (
         f"policyrepo: error: {locked}/release.key: cannot be created: Permission denied"
     )

@@ -6,10 +6,13 @@ the rest. These tests assert findings; ``benchmarks.bench_hostile`` measures the
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import SEED
 from validator.check.validate import check_source, listed
+from validator.cli import main
 from validator.findings import Finding, Severity
 from validator.read.document import LeftOut
 from validator.read.files import SourceFile
@@ -141,3 +144,20 @@ def test_findings_left_out_while_loading_join_the_count() -> None:
 def test_a_hundred_findings_of_a_rule_are_all_listed() -> None:
     findings = [finding(n) for n in range(1, 101)]
     assert listed(findings) == findings
+
+
+def test_a_hostile_file_leaves_the_other_files_findings_reported(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A number of 5,000 digits once ended the whole run with an internal error, so no
+    file's findings were reported; now it is one file's finding among the others'."""
+    hostile = repo / "policies" / "0324" / "2011-04-15.yaml"
+    hostile.parent.mkdir()
+    hostile.write_bytes(SEED.read_bytes() + b"x: " + b"7" * 5_000 + b"\n")
+    other = repo / "policies" / "0100" / "2020-01-01.yaml"
+    other.write_text(other.read_text().replace('"97545"', '"9754"'))
+    code = main(["validate", "--root", str(repo), "--today", "2020-06-01"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "policies/0100/2020-01-01.yaml:20:17: error code-format" in out
+    assert "policies/0324/2011-04-15.yaml:209:4: error yaml-implicit-type: unquoted number" in out

@@ -62,7 +62,9 @@ def _manifest() -> dict[str, Any]:
                     ),
                     "dirty": prop(
                         "Dirty",
-                        "True when the work tree had uncommitted changes; null outside git.",
+                        "False only when every source file's bytes are the blobs of the "
+                        "revision and it holds no other file under policies/; true otherwise; "
+                        "null outside git.",
                         {"type": ["boolean", "null"]},
                     ),
                     "digest": prop(
