@@ -19,12 +19,13 @@ from tests.conftest import ROOT
 PACKAGE = ROOT / "validator"
 
 #: The stages from the ground up; a module may import its own stage and those below.
-STAGES = ("findings", "read", "model", "check", "publish", "cli")
+STAGES = ("findings", "read", "model", "check", "edit", "publish", "cli")
 
 #: The consumer side stands apart: claims systems install it to read bundles. It imports
-#: nothing of the stages, and only publishing and the command line import it.
+#: nothing of the stages. The model imports its coverage evaluator (answers from the
+#: repository and from a bundle come from one function), and every stage above it may.
 CONSUME = "consume"
-IMPORTS_CONSUME = {"publish", "cli", CONSUME}
+IMPORTS_CONSUME = {"model", "check", "publish", "cli", CONSUME}
 
 #: What the consumer side may import beyond the standard library and itself.
 CONSUME_THIRD_PARTY = {"cryptography"}

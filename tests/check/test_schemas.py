@@ -37,7 +37,7 @@ def test_a_trailing_newline_does_not_pass_a_pattern() -> None:
     assert findings_of(text) == [
         (
             "schema",
-            1,
+            2,
             9,
             "number (Policy number): '0100\\n' does not match the expected form",
             "match the pattern ^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$",
@@ -46,7 +46,7 @@ def test_a_trailing_newline_does_not_pass_a_pattern() -> None:
 
 
 def test_missing_required_keys_are_one_finding() -> None:
-    assert findings_of('number: "0100"\n') == [
+    assert findings_of('format: 2\nnumber: "0100"\n') == [
         (
             "schema",
             1,

@@ -11,6 +11,7 @@ from validator.cli import main
 from validator.model import codesets
 
 VERSION = """\
+format: 2
 number: "0100"
 title: Example Therapy
 applies_to: All health benefit plans.
@@ -26,7 +27,8 @@ coverage:
 coding:
   all_inclusive: false
   groups:
-    - heading: Not Medically Necessary
+    - id: not-medically-necessary-icd-10-cm
+      heading: Not Medically Necessary
       determination: not-covered
       system: ICD-10-CM
       codes:
@@ -57,8 +59,8 @@ def write(repo: Path) -> None:
 def test_missing_code_sets_are_said_plainly(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(repo)
     assert findings(repo, capsys) == [
-        ("code-sets-missing", 20, 17, "info"),
-        ("code-range-unexpanded", 22, 13, "warning"),
+        ("code-sets-missing", 22, 17, "info"),
+        ("code-range-unexpanded", 24, 13, "warning"),
     ]
 
 
@@ -67,6 +69,6 @@ def test_with_code_sets_the_range_expands_and_unknown_codes_are_reported(
 ) -> None:
     pytest.importorskip("simple_icd_10_cm")
     write(repo)
-    assert findings(repo, capsys) == [("code-unknown", 20, 17, "warning")]
+    assert findings(repo, capsys) == [("code-unknown", 22, 17, "warning")]
     assert main(["lookup", "ICD-10-CM", "M54.51", "--on", "2020-06-01", "--root", str(repo)]) == 0
     assert "policy 0100 Example Therapy" in capsys.readouterr().out

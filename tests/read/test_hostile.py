@@ -159,5 +159,5 @@ def test_a_hostile_file_leaves_the_other_files_findings_reported(
     code = main(["validate", "--root", str(repo), "--today", "2020-06-01"])
     out = capsys.readouterr().out
     assert code == 1
-    assert "policies/0100/2020-01-01.yaml:20:17: error code-format" in out
-    assert "policies/0324/2011-04-15.yaml:209:4: error yaml-implicit-type: unquoted number" in out
+    assert "policies/0100/2020-01-01.yaml:22:17: error code-format" in out
+    assert "policies/0324/2011-04-15.yaml:212:4: error yaml-implicit-type: unquoted number" in out

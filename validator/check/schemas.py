@@ -22,6 +22,9 @@ from validator.read.document import MAX_LISTED_PER_RULE, Document, escape_token
 from validator.read.parse import is_plain
 
 POLICY_SCHEMA = "policy.schema.json"
+#: Versions written before the second format, read until `policyrepo migrate` rewrites them.
+POLICY_V1_SCHEMA = "policy-v1.schema.json"
+RETIREMENT_SCHEMA = "retirement.schema.json"
 ORGANIZATION_SCHEMA = "organization.schema.json"
 
 SCHEMA = Rule(
@@ -40,6 +43,17 @@ DATE_INVALID = Rule(
     protects="`2011-02-30` passes a pattern check but is no date; JSON Schema accepts it "
     "unless formats are asserted.",
     example="lifecycle:\n  effective: '2011-02-30'",
+    family="Schema",
+)
+
+FORMAT_FIRST = Rule(
+    "format-first",
+    Severity.INFO,
+    "The version is written in the first policy format.",
+    protects="First-format files are still read (as the second format would say them), "
+    "but statements cannot tie codes to diagnoses, criteria, limits or prior authorisation "
+    "until the file is migrated with `policyrepo migrate`.",
+    example="number: '0324'  # no `format: 2` line",
     family="Schema",
 )
 

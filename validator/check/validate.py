@@ -16,10 +16,19 @@ from pathlib import Path
 from typing import Any
 
 from validator.check.rules import codes, coverage, dates, paths, supersession, timeline
-from validator.check.schemas import ORGANIZATION_SCHEMA, POLICY_SCHEMA, check_schema
+from validator.check.schemas import (
+    FORMAT_FIRST,
+    ORGANIZATION_SCHEMA,
+    POLICY_SCHEMA,
+    POLICY_V1_SCHEMA,
+    RETIREMENT_SCHEMA,
+    check_schema,
+)
 from validator.findings import Finding, Severity, count_by_severity
 from validator.model import codesets
-from validator.model.timeline import Repository
+from validator.model.organization import Organization
+from validator.model.timeline import Repository, Retirement, build_retirement
+from validator.model.upgrade import is_first_format
 from validator.model.versions import Version, build_version
 from validator.read.document import MAX_LISTED_PER_RULE, Document, LeftOut
 from validator.read.files import (
@@ -27,6 +36,7 @@ from validator.read.files import (
     ORGANIZATION_FILE,
     SourceFile,
     discover,
+    is_retirement_path,
     is_version_path,
     read_source,
     relative_to_root,
@@ -59,6 +69,7 @@ class FileResult:
     findings: list[Finding]
     version: Version | None = None
     organization: dict[str, Any] | None = None  # the organisation file, when valid
+    retirement: Retirement | None = None
 
 
 @dataclass(frozen=True)
@@ -92,17 +103,41 @@ def check_source(source: SourceFile) -> FileResult:
     findings = list(doc.findings)
     if not doc.ok:
         return FileResult(listed(findings, doc.left_out))
-    schema = ORGANIZATION_SCHEMA if source.path == ORGANIZATION_FILE else POLICY_SCHEMA
+    schema = _schema_for(source.path, doc)
+    if schema == POLICY_V1_SCHEMA:
+        findings.append(_first_format(source.path))
     schema_findings = check_schema(doc, schema)
     findings.extend(schema_findings)
     if schema_findings:
         return FileResult(listed(findings, doc.left_out))
     if schema == ORGANIZATION_SCHEMA:
         return FileResult(listed(findings, doc.left_out), organization=doc.data)
+    if schema == RETIREMENT_SCHEMA:
+        retirement = build_retirement(doc)
+        findings.extend(paths.check_retirement(doc, retirement))
+        return FileResult(listed(findings, doc.left_out), retirement=retirement)
     version = build_version(doc, codesets.known_codes)
     for check in VERSION_CHECKS:
         findings.extend(check(doc, version))
     return FileResult(listed(findings, doc.left_out), version)
+
+
+def _schema_for(path: str, doc: Document) -> str:
+    if path == ORGANIZATION_FILE:
+        return ORGANIZATION_SCHEMA
+    if is_retirement_path(path):
+        return RETIREMENT_SCHEMA
+    return POLICY_V1_SCHEMA if is_first_format(doc.data) else POLICY_SCHEMA
+
+
+def _first_format(path: str) -> Finding:
+    return FORMAT_FIRST.finding(
+        path,
+        1,
+        1,
+        "written in the first policy format; it is read as the second would say it",
+        hint=f"policyrepo migrate {path}",
+    )
 
 
 def listed(findings: list[Finding], left_out: Mapping[str, LeftOut] | None = None) -> list[Finding]:
@@ -165,14 +200,17 @@ def validate_sources(
     """
     findings: list[Finding] = []
     versions: list[Version] = []
+    retirements: list[Retirement] = []
     organization = None
     for source in sources:
         result = check_source(source)
         findings.extend(result.findings)
         if result.version is not None:
             versions.append(result.version)
+        if result.retirement is not None:
+            retirements.append(result.retirement)
         organization = organization or result.organization
-    repository = Repository.build(versions)
+    repository = Repository.build(versions, retirements, Organization.from_document(organization))
     findings.extend(check_repository(repository, today))
     if report_on is not None:
         findings = [finding for finding in findings if finding.path in report_on]
@@ -226,7 +264,11 @@ def _select(
             findings.extend(f for f in layout if f.path.startswith(prefix))
         elif relative in {f.path for f in layout}:
             findings.extend(f for f in layout if f.path == relative)
-        elif relative == ORGANIZATION_FILE or is_version_path(relative):
+        elif (
+            relative == ORGANIZATION_FILE
+            or is_version_path(relative)
+            or is_retirement_path(relative)
+        ):
             selected.add(relative)  # read_source reports it if it cannot be read
         else:
             findings.append(_not_a_policy_file(relative))

@@ -25,6 +25,10 @@ def _window_json(window: Window | None) -> dict[str, str | None] | None:
     }
 
 
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
 def _lines(lines: list[str]) -> str:
     """Answer lines for a terminal: text from policy files and the command line is escaped,
     so a title or a code cannot break a line or send escape sequences."""
@@ -86,10 +90,11 @@ def show_text(repository: Repository, policy: Policy, on: date) -> str:
     else:
         window = policy.window(current)
         assert window is not None
-        review = " (overdue)" if current.next_review < on else ""
+        due = current.next_review
+        review = f"{due} (overdue)" if due is not None and due < on else f"{due or 'not scheduled'}"
         lines += [
             f"on {on}: version {current.effective} ({current.path}), in effect {window.describe()}",
-            f"  status {current.status}; next review {current.next_review}{review}",
+            f"  status {current.status}; next review {review}",
         ]
     lines.append("versions:")
     for version in policy.versions:
@@ -118,7 +123,7 @@ def show_json(repository: Repository, policy: Policy, on: date) -> str:
             "version": version.effective.isoformat(),
             "path": version.path,
             "status": version.status,
-            "next_review": version.next_review.isoformat(),
+            "next_review": _iso(version.next_review),
             "window": _window_json(policy.window(version)),
         }
 
@@ -151,9 +156,9 @@ def review_text(due: list[Review], today: date, within: int) -> str:
     for review in due:
         version = review.version
         if review.overdue_days > 0:
-            state = f"overdue since {version.next_review} ({review.overdue_days} days)"
+            state = f"overdue since {review.due} ({review.overdue_days} days)"
         else:
-            state = f"due {version.next_review} (in {-review.overdue_days} days)"
+            state = f"due {review.due} (in {-review.overdue_days} days)"
         lines.append(f"{version.number}  version {version.effective}  {version.title}: {state}")
     horizon = f" or within {within} days of" if within else " on"
     plural = "s" if len(due) != 1 else ""
@@ -172,7 +177,7 @@ def review_json(due: list[Review], today: date, within: int) -> str:
                     "title": r.version.title,
                     "version": r.version.effective.isoformat(),
                     "path": r.version.path,
-                    "next_review": r.version.next_review.isoformat(),
+                    "next_review": r.due.isoformat(),
                     "overdue_days": r.overdue_days,
                 }
                 for r in due

@@ -12,11 +12,21 @@ import traceback
 
 from validator import __version__
 from validator.cli import options
-from validator.cli.commands import bundle, keygen, lookup, review, rules, show, validate, verify
+from validator.cli.commands import (
+    bundle,
+    keygen,
+    lookup,
+    migrate,
+    review,
+    rules,
+    show,
+    validate,
+    verify,
+)
 from validator.cli.display import printable
 
 #: The subcommands, in the order ``policyrepo --help`` lists them.
-COMMANDS = (validate, lookup, show, review, bundle, keygen, verify, rules)
+COMMANDS = (validate, lookup, show, review, bundle, keygen, verify, migrate, rules)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
-#: US dates of service on or after this date are coded in ICD-10 (HHS final rule, 2014).
-ICD10_START = date(2015, 10, 1)
+from validator.consume.coverage import ICD10_START
+
+__all__ = ["ICD10_START", "SYSTEMS", "CodeSystem", "RangeError", "expand_range"]
 
 #: The most codes one range may stand for; a longer range is almost always a typo.
 MAX_RANGE = 2000
@@ -27,6 +27,9 @@ class CodeSystem:
     example: str
     #: "icd9" codes stop applying on ICD10_START, "icd10" codes start then; None: no switch.
     era: str | None = None
+    #: What the codes are on a claim: services (procedures and supplies) are what a
+    #: policy covers; diagnoses support or exclude them; qualifiers describe the claim.
+    role: str = "service"
 
     def accepts(self, code: str) -> bool:
         return any(form.fullmatch(code) for form in self.forms)
@@ -56,6 +59,7 @@ SYSTEMS: dict[str, CodeSystem] = {
             ),
             "V57.22",
             "icd9",
+            "diagnosis",
         ),
         CodeSystem(
             "ICD-9-CM-PROC", "ICD-9-CM procedure", _forms(r"[0-9]{2}\.[0-9]{1,2}"), "93.83", "icd9"
@@ -66,12 +70,45 @@ SYSTEMS: dict[str, CodeSystem] = {
             _forms(r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?"),
             "Z51.89",
             "icd10",
+            "diagnosis",
         ),
         CodeSystem(
             "ICD-10-PCS", "ICD-10-PCS procedure", _forms(r"[0-9A-HJ-NP-Z]{7}"), "0SR9019", "icd10"
         ),
+        CodeSystem(
+            "MODIFIER",
+            "CPT or HCPCS modifier (two letters or digits)",
+            _forms(r"[0-9A-Z]{2}"),
+            "KX",
+            role="qualifier",
+        ),
+        CodeSystem(
+            "REVENUE",
+            "UB-04 revenue code (four digits)",
+            _forms(r"[0-9]{4}"),
+            "0420",
+            role="qualifier",
+        ),
+        CodeSystem(
+            "BILL-TYPE",
+            "type of bill (three characters, an optional leading 0, X for any last digit)",
+            _forms(r"0?[0-9]{2}[0-9X]"),
+            "013X",
+            role="qualifier",
+        ),
+        CodeSystem(
+            "POS",
+            "CMS place of service (two digits)",
+            _forms(r"[0-9]{2}"),
+            "11",
+            role="qualifier",
+        ),
     )
 }
+
+#: The systems of each role, in the order SYSTEMS lists them.
+SERVICE_SYSTEMS = tuple(name for name, system in SYSTEMS.items() if system.role == "service")
+DIAGNOSIS_SYSTEMS = tuple(name for name, system in SYSTEMS.items() if system.role == "diagnosis")
 
 
 class RangeError(ValueError):
@@ -119,8 +156,8 @@ def expand_range(
 
 def _expand_numbered(first: str, last: str) -> list[str]:
     start, end = _NUMBERED.fullmatch(first), _NUMBERED.fullmatch(last)
-    assert start is not None
-    assert end is not None
+    if start is None or end is None:
+        raise RangeError(f"{first} and {last} are not numbered codes a range can run between")
     if (start["prefix"], start["suffix"], len(start["number"])) != (
         end["prefix"],
         end["suffix"],

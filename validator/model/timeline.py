@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 
+from validator.model.organization import Organization
 from validator.model.versions import CodeRow, Version
+from validator.read.document import Document
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,40 @@ class Window:
         return f"{self.start} to {last or 'open-ended'}"
 
 
+@dataclass(frozen=True)
+class Retirement:
+    """A policy's retirement: from ``retired`` on, the policy governs nothing.
+
+    Written as its own record (``policies/<number>/retirement.yaml``), or, in the first
+    format, on a version (``status: retired`` with ``retired: DATE``); ``path`` and
+    ``position`` say where, for findings.
+    """
+
+    number: str
+    retired: date
+    path: str
+    position: tuple[int, int]
+    pointer: str
+    published: date | None = None
+    reason: str | None = None
+    #: The first-format version that declared it; None for a retirement record.
+    version: Version | None = None
+
+
+def build_retirement(doc: Document) -> Retirement:
+    """The model of a schema-valid retirement record."""
+    data = doc.data
+    return Retirement(
+        data["number"],
+        date.fromisoformat(data["retired"]),
+        doc.path,
+        doc.position("/retired"),
+        "/retired",
+        published=date.fromisoformat(data["published"]) if "published" in data else None,
+        reason=data.get("reason"),
+    )
+
+
 @dataclass
 class Policy:
     """A policy number and its versions, oldest effective date first."""
@@ -44,6 +80,7 @@ class Policy:
     number: str
     versions: list[Version]
     windows: dict[str, Window] = field(default_factory=dict)
+    record: Retirement | None = None  # policies/<number>/retirement.yaml, when there is one
 
     @property
     def title(self) -> str:
@@ -51,24 +88,39 @@ class Policy:
 
     @property
     def retired(self) -> date | None:
-        """The policy's retirement date: the earliest any non-draft version declares."""
-        retiring = self.retiring_version
-        return None if retiring is None else retiring.retired
+        """The policy's retirement date."""
+        retirement = self.retirement
+        return None if retirement is None else retirement.retired
 
     @property
-    def retiring_version(self) -> Version | None:
-        """The non-draft version that declares the earliest retirement date."""
-        retiring = [v for v in self.versions if v.retired and not v.is_draft]
-        return min(retiring, key=lambda v: (v.retired, v.path)) if retiring else None
+    def retirement(self) -> Retirement | None:
+        """What retires the policy: its retirement record, or the non-draft first-format
+        version that declares the earliest retirement date; the earlier of the two."""
+        found = [self.record] if self.record is not None else []
+        found += [
+            Retirement(
+                v.number,
+                v.retired,
+                v.path,
+                v.position("retired"),
+                "/lifecycle/retired",
+                version=v,
+            )
+            for v in self.versions
+            if v.retired and not v.is_draft
+        ]
+        return min(found, key=lambda r: (r.retired, r.path)) if found else None
 
     def reviewed_after(self, version: Version) -> bool:
         """True when a later version was reviewed or published on or after the date
         ``version`` was due for review: the review it was waiting for has happened."""
+        if version.next_review is None:
+            return False  # no review was scheduled, so none is awaited
+        due = version.next_review
         return any(
             later.effective > version.effective
             and not later.is_draft
-            and max(filter(None, (later.last_review, later.published)), default=date.min)
-            >= version.next_review
+            and max(filter(None, (later.last_review, later.published)), default=date.min) >= due
             for later in self.versions
         )
 
@@ -118,19 +170,28 @@ class Repository:
     """Every policy of the repository, built from versions in any order."""
 
     policies: dict[str, Policy]
+    organization: Organization = field(default_factory=Organization)
+    #: Retirement records whose policy has no version in the repository.
+    orphan_retirements: list[Retirement] = field(default_factory=list)
 
     @classmethod
-    def build(cls, versions: list[Version]) -> Repository:
+    def build(
+        cls,
+        versions: list[Version],
+        retirements: list[Retirement] | None = None,
+        organization: Organization | None = None,
+    ) -> Repository:
         by_number: dict[str, list[Version]] = defaultdict(list)
         for version in versions:
             by_number[version.number].append(version)
+        records = {r.number: r for r in sorted(retirements or [], key=lambda r: r.path)}
         policies = {}
         for number in sorted(by_number):
             ordered = sorted(by_number[number], key=_sort_key)
-            policy = Policy(number, ordered)
+            policy = Policy(number, ordered, record=records.pop(number, None))
             policy.windows = compute_windows(ordered, policy.retired)
             policies[number] = policy
-        return cls(policies)
+        return cls(policies, organization or Organization(), list(records.values()))
 
     def versions(self) -> list[Version]:
         return [v for policy in self.policies.values() for v in policy.versions]

@@ -10,35 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
-from validator.model.codesystems import SYSTEMS, RangeError, expand_range
+from validator.model.coding import CodeGroup, CodeRow, KnownCodes, code_rows
+from validator.model.coverage import compile_rules
+from validator.model.upgrade import is_first_format, upgrade
 from validator.read.document import Document
 
+__all__ = ["CodeGroup", "CodeRow", "Lineage", "RelatedPolicy", "Replacement", "Version"]
+
 Position = tuple[int, int]
-
-
-@dataclass(frozen=True)
-class CodeGroup:
-    """A code table: one system, one determination, under one heading."""
-
-    heading: str
-    determination: str
-    basis: str | None
-    system: str
-    catch_all: str | None
-
-
-@dataclass(frozen=True)
-class CodeRow:
-    """One code a version lists; a range contributes one row per code it stands for."""
-
-    system: str
-    code: str
-    group: int
-    position: Position
-    pointer: str
-    from_range: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,15 +54,21 @@ class Lineage:
 
 @dataclass(frozen=True)
 class Version:
+    """One version of a policy, as the repository-wide rules and the answers need it."""
+
     path: str
     number: str
     title: str
-    status: str
+    status: str  # as written: draft, active, or (first format) retired
     effective: date
-    next_review: date
+    next_review: date | None  # None where the organisation schedules no reviews
     published: date | None
     last_review: date | None
+    #: A retirement the first format wrote on the version; the second format keeps
+    #: retirements in policies/<number>/retirement.yaml.
     retired: date | None
+    #: 1 when the file is written in the first format (read through model.upgrade).
+    format: int = 2
     groups: tuple[CodeGroup, ...] = ()
     codes: tuple[CodeRow, ...] = ()
     replaces: tuple[Replacement, ...] = ()
@@ -88,12 +76,40 @@ class Version:
     lineage: tuple[Lineage, ...] = ()
     #: Positions of the lifecycle values, keyed by their name (``effective``, ...).
     positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
-    #: The version as written, JSON values only: what a bundle publishes.
+    #: The version in the second format, JSON values only: what a bundle publishes.
     document: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def is_draft(self) -> bool:
         return self.status == "draft"
+
+    def group_of(self, row: CodeRow) -> CodeGroup:
+        return self.groups[row.group]
+
+    @cached_property
+    def coverage_rules(self) -> dict[str, Any]:
+        """The version's coverage as the answers evaluate it (and bundles publish it)."""
+        return compile_rules(self.document, self.groups)
+
+    @cached_property
+    def _diagnosis_rows(self) -> dict[tuple[str, str], list[CodeRow]]:
+        rows: dict[tuple[str, str], list[CodeRow]] = {}
+        for row in self.codes:
+            if self.groups[row.group].role == "diagnosis":
+                rows.setdefault((row.system, row.code), []).append(row)
+        return rows
+
+    def diagnosis_groups(self, day: date) -> Callable[[str, str], list[str]]:
+        """For an answer on ``day``: the diagnosis groups listing a (system, code)."""
+
+        def groups_of(system: str, code: str) -> list[str]:
+            return [
+                self.groups[row.group].id
+                for row in self._diagnosis_rows.get((system, code), ())
+                if row.dates.contains(day)
+            ]
+
+        return groups_of
 
     def position(self, key: str) -> Position:
         return self.positions.get(key, (1, 1))
@@ -103,23 +119,27 @@ def _date(value: str | None) -> date | None:
     return None if value is None else date.fromisoformat(value)
 
 
-def build_version(doc: Document, known: Callable[[str], frozenset[str] | None]) -> Version:
-    """The model of one schema-valid version. ``known`` gives a system's code set, or None."""
-    data: dict[str, Any] = doc.data
-    lifecycle = data["lifecycle"]
+def build_version(doc: Document, known: KnownCodes) -> Version:
+    """The model of one schema-valid version, in either format. ``known`` gives a
+    system's code set, or None."""
+    written: dict[str, Any] = doc.data
+    lifecycle = written["lifecycle"]
+    first = is_first_format(written)
+    data, retired = upgrade(written) if first else (written, None)
     positions = {key: doc.position(f"/lifecycle/{key}") for key in lifecycle}
     positions["number"] = doc.position("/number")
-    groups, codes = _code_rows(doc, known)
+    groups, codes = code_rows(doc, data, known)
     return Version(
         path=doc.path,
         number=data["number"],
         title=data["title"],
         status=lifecycle["status"],
         effective=date.fromisoformat(lifecycle["effective"]),
-        next_review=date.fromisoformat(lifecycle["next_review"]),
+        next_review=_date(lifecycle.get("next_review")),
         published=_date(lifecycle.get("published")),
         last_review=_date(lifecycle.get("last_review")),
-        retired=_date(lifecycle.get("retired")),
+        retired=_date(retired),
+        format=1 if first else 2,
         groups=groups,
         codes=codes,
         replaces=tuple(
@@ -155,40 +175,3 @@ def _related(doc: Document, index: int, entry: dict[str, Any]) -> RelatedPolicy:
     # A finding about a related policy concerns its number when it has one.
     pointer = f"/related_policies/{index}/{'number' if 'number' in entry else 'title'}"
     return RelatedPolicy(entry["title"], entry.get("number"), doc.position(pointer), pointer)
-
-
-def _code_rows(
-    doc: Document, known: Callable[[str], frozenset[str] | None]
-) -> tuple[tuple[CodeGroup, ...], tuple[CodeRow, ...]]:
-    groups: list[CodeGroup] = []
-    rows: list[CodeRow] = []
-    for group_index, group in enumerate(doc.data.get("coding", {}).get("groups", [])):
-        system = SYSTEMS[group["system"]]
-        groups.append(
-            CodeGroup(
-                group["heading"],
-                group["determination"],
-                group.get("basis"),
-                system.name,
-                group.get("catch_all"),
-            )
-        )
-        for code_index, entry in enumerate(group["codes"]):
-            kind = "code" if "code" in entry else "range"
-            pointer = f"/coding/groups/{group_index}/codes/{code_index}/{kind}"
-            position = doc.position(pointer)
-            if kind == "code":
-                if system.accepts(entry["code"]):  # a malformed code is reported, not indexed
-                    rows.append(CodeRow(system.name, entry["code"], group_index, position, pointer))
-                continue
-            try:
-                expanded = expand_range(
-                    system, entry["range"]["first"], entry["range"]["last"], known
-                )
-            except RangeError:
-                continue  # reported by the code-range rule
-            rows.extend(
-                CodeRow(system.name, code, group_index, position, pointer, from_range=True)
-                for code in expanded or ()
-            )
-    return tuple(groups), tuple(rows)

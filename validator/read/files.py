@@ -86,9 +86,23 @@ class SourceFile:
     raw: bytes
 
 
+#: The file that retires the policy of its directory: policies/<number>/retirement.yaml.
+RETIREMENT_NAME = "retirement.yaml"
+
+
 def is_version_path(path: str) -> bool:
     parts = path.split("/")
-    return len(parts) == 3 and parts[0] == POLICIES_DIR and parts[2].endswith(".yaml")
+    return (
+        len(parts) == 3
+        and parts[0] == POLICIES_DIR
+        and parts[2].endswith(".yaml")
+        and parts[2] != RETIREMENT_NAME
+    )
+
+
+def is_retirement_path(path: str) -> bool:
+    parts = path.split("/")
+    return len(parts) == 3 and parts[0] == POLICIES_DIR and parts[2] == RETIREMENT_NAME
 
 
 def discover(root: Path) -> tuple[list[str], list[Finding]]:
@@ -197,7 +211,7 @@ def _layout_finding(path: str) -> Finding | None:
     name = path.rsplit("/", 1)[-1]
     if name.startswith(".") or name.lower() in {"readme.md", "codeowners"}:
         return None
-    if path == ORGANIZATION_FILE or is_version_path(path):
+    if path == ORGANIZATION_FILE or is_version_path(path) or is_retirement_path(path):
         return None
     if name.endswith(".yml"):
         return LAYOUT.finding(

@@ -57,7 +57,7 @@ RETIRED = Rule(
 def check(doc: Document, version: Version) -> Iterator[Finding]:
     # The schema has checked every date's form; the model holds them as dates.
     effective = version.effective
-    if version.next_review <= effective:
+    if version.next_review is not None and version.next_review <= effective:
         yield _at(
             version,
             REVIEW_ORDER,

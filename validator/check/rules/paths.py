@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from validator.findings import Finding, Rule, Severity
+from validator.model.timeline import Retirement
 from validator.model.versions import Version
 from validator.read.document import Document
 
@@ -56,4 +57,19 @@ def check(doc: Document, version: Version) -> Iterator[Finding]:
             f"effective date {effective} does not match the file name {filename}",
             pointer="/lifecycle/effective",
             hint=f"rename the file to {effective}.yaml or correct the date",
+        )
+
+
+def check_retirement(doc: Document, retirement: Retirement) -> Iterator[Finding]:
+    """A retirement record sits in the directory of the policy it retires."""
+    _, directory, _ = doc.path.split("/")
+    if directory != retirement.number:
+        line, column = doc.position("/number")
+        yield NUMBER.finding(
+            doc.path,
+            line,
+            column,
+            f"retirement of policy {retirement.number!r} is filed under policies/{directory}/",
+            pointer="/number",
+            hint=f"move the file to policies/{retirement.number}/ or correct the number",
         )

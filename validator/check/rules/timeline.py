@@ -75,9 +75,11 @@ def check(repository: Repository, today: date) -> Iterator[Finding]:
         yield from _publication_order(in_force)
         yield from _after_retirement(policy)
         current = policy.in_effect(today)
+        due = current.next_review if current is not None else None
         if (
             current is not None
-            and current.effective < current.next_review < today
+            and due is not None
+            and current.effective < due < today
             and not policy.reviewed_after(current)
         ):
             line, column = current.position("next_review")
@@ -85,8 +87,7 @@ def check(repository: Repository, today: date) -> Iterator[Finding]:
                 current.path,
                 line,
                 column,
-                f"review overdue since {current.next_review} "
-                f"({(today - current.next_review).days} days on {today})",
+                f"review overdue since {due} ({(today - due).days} days on {today})",
                 pointer="/lifecycle/next_review",
                 hint="review the policy and add a new version with a new next review date",
             )
@@ -114,12 +115,12 @@ def _publication_order(in_force: list[Version]) -> Iterator[Finding]:
 
 
 def _after_retirement(policy: Policy) -> Iterator[Finding]:
-    retiring = policy.retiring_version
-    if retiring is None or retiring.retired is None:
+    retiring = policy.retirement
+    if retiring is None:
         return
     for version in policy.versions:
-        # The retiring version's own dates are the lifecycle-retired rule's to judge.
-        if version.is_draft or version is retiring or version.effective < retiring.retired:
+        # A retiring version's own dates are the lifecycle-retired rule's to judge.
+        if version.is_draft or version is retiring.version or version.effective < retiring.retired:
             continue
         line, column = version.position("effective")
         yield AFTER_RETIREMENT.finding(
@@ -129,5 +130,6 @@ def _after_retirement(policy: Policy) -> Iterator[Finding]:
             f"takes effect {version.effective}, but policy {policy.number} was retired on "
             f"{retiring.retired} by {retiring.path}",
             pointer="/lifecycle/effective",
-            hint=f"remove the retirement date from {retiring.path}, or make this a new policy",
+            hint=f"move the retirement in {retiring.path} after this version, or make this a "
+            "new policy",
         )
