@@ -115,6 +115,7 @@ def test_lookup_json(capsys: pytest.CaptureFixture[str]) -> None:
         "system": "CPT",
         "code": "22612",
         "on": "2015-01-01",
+        "context": "",
         "governing": [
             {
                 "policy": "0518",
@@ -122,9 +123,30 @@ def test_lookup_json(capsys: pytest.CaptureFixture[str]) -> None:
                 "version": "2015-01-01",
                 "path": "policies/0518/2015-01-01.yaml",
                 "window": {"start": "2015-01-01", "end": "2020-07-01"},
+                "group": "medically-necessary-when-criteria-are-met-cpt",
+                "role": "service",
                 "determination": "conditionally-covered",
                 "basis": "medically-necessary",
                 "heading": "Medically Necessary When Criteria Are Met",
+                "answer": {
+                    "applies": True,
+                    "covered": "covered",
+                    "determination": "conditionally-covered",
+                    "basis": "medically-necessary",
+                    "statement": None,
+                    "reason": 'under "Medically Necessary When Criteria Are Met"',
+                    "info_needed": [],
+                    "criteria": None,
+                    "limits": [],
+                    "modifiers": None,
+                    "billing": [],
+                    "prior_authorization": "no-auth",
+                    "pa_condition": None,
+                    "documentation": [],
+                    # Covered when criteria are met: the criteria are shown clinically.
+                    "doc_needed": ["clinical"],
+                    "doc_purpose": [],
+                },
             }
         ],
     }

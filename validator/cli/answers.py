@@ -16,7 +16,7 @@ def spoken(term: str | None) -> str:
     return "" if term is None else term.replace("-", " ")
 
 
-def _window_json(window: Window | None) -> dict[str, str | None] | None:
+def window_json(window: Window | None) -> dict[str, str | None] | None:
     if window is None:
         return None
     return {
@@ -29,19 +29,19 @@ def _iso(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
-def _lines(lines: list[str]) -> str:
+def text_lines(lines: list[str]) -> str:
     """Answer lines for a terminal: text from policy files and the command line is escaped,
     so a title or a code cannot break a line or send escape sequences."""
     return "".join(f"{printable(line)}\n" for line in lines)
 
 
-def _dump(document: Any) -> str:
+def dump(document: Any) -> str:
     return json_text(document, sort_keys=True)
 
 
 def lookup_text(system: str, code: str, on: date, found: list[Governing]) -> str:
     if not found:
-        return _lines(
+        return text_lines(
             [f"{system} {code} on {on}: no version in the repository was in effect for this code"]
         )
     lines = [f"{system} {code} on {on}:"]
@@ -56,11 +56,11 @@ def lookup_text(system: str, code: str, on: date, found: list[Governing]) -> str
             f"{governing.window.describe()}",
             f'    {decision} (under "{governing.heading}")',
         ]
-    return _lines(lines)
+    return text_lines(lines)
 
 
 def lookup_json(system: str, code: str, on: date, found: list[Governing]) -> str:
-    return _dump(
+    return dump(
         {
             "system": system,
             "code": code,
@@ -71,7 +71,7 @@ def lookup_json(system: str, code: str, on: date, found: list[Governing]) -> str
                     "title": g.version.title,
                     "version": g.version.effective.isoformat(),
                     "path": g.version.path,
-                    "window": _window_json(g.window),
+                    "window": window_json(g.window),
                     "determination": g.determination,
                     "basis": g.basis,
                     "heading": g.heading,
@@ -111,7 +111,10 @@ def show_text(repository: Repository, policy: Policy, on: date) -> str:
             )
     replaced_by = [f"{v.number} from {v.effective}" for v in family.replaced_by]
     lines.append("superseded by: " + (", ".join(replaced_by) or "no policy"))
-    return _lines(lines)
+    retirement = policy.retirement
+    if retirement is not None:
+        lines.append(f"retired: from {retirement.retired} ({retirement.path})")
+    return text_lines(lines)
 
 
 def show_json(repository: Repository, policy: Policy, on: date) -> str:
@@ -124,10 +127,10 @@ def show_json(repository: Repository, policy: Policy, on: date) -> str:
             "path": version.path,
             "status": version.status,
             "next_review": _iso(version.next_review),
-            "window": _window_json(policy.window(version)),
+            "window": window_json(policy.window(version)),
         }
 
-    return _dump(
+    return dump(
         {
             "policy": policy.number,
             "title": policy.title,
@@ -138,6 +141,7 @@ def show_json(repository: Repository, policy: Policy, on: date) -> str:
             "replaced_by": [
                 {"policy": v.number, "version": v.effective.isoformat()} for v in family.replaced_by
             ],
+            "retired": _iso(policy.retired),
             "lineage": [
                 {
                     "organization": row.organization,
@@ -163,11 +167,11 @@ def review_text(due: list[Review], today: date, within: int) -> str:
     horizon = f" or within {within} days of" if within else " on"
     plural = "s" if len(due) != 1 else ""
     lines.append(f"{len(due)} version{plural} overdue or due for review{horizon} {today}")
-    return _lines(lines)
+    return text_lines(lines)
 
 
 def review_json(due: list[Review], today: date, within: int) -> str:
-    return _dump(
+    return dump(
         {
             "today": today.isoformat(),
             "within_days": within,

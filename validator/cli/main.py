@@ -17,6 +17,7 @@ from validator.cli.commands import (
     keygen,
     lookup,
     migrate,
+    prior_auth,
     review,
     rules,
     show,
@@ -26,7 +27,7 @@ from validator.cli.commands import (
 from validator.cli.display import printable
 
 #: The subcommands, in the order ``policyrepo --help`` lists them.
-COMMANDS = (validate, lookup, show, review, bundle, keygen, verify, migrate, rules)
+COMMANDS = (validate, lookup, show, review, prior_auth, bundle, keygen, verify, migrate, rules)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -139,7 +139,8 @@ def applicability_test(
         if context.state is None:
             tests.append(Test(holds=False, needs=("state",)))
         elif "include" in states and context.state not in states["include"]:
-            tests.append(Test(holds=False, why=f"state {context.state} is not included"))
+            where = ", ".join(states["include"])
+            tests.append(Test(holds=False, why=f"it applies in {where}, not in {context.state}"))
         elif "exclude" in states and context.state in states["exclude"]:
             tests.append(Test(holds=False, why=f"state {context.state} is excluded"))
     tests.append(_member("setting", scope.get("settings"), context.setting))
@@ -182,7 +183,10 @@ def _member(dimension: str, allowed: list[str] | None, value: str | None) -> Tes
     if value is None:
         return Test(holds=False, needs=(dimension,))
     if value not in allowed:
-        return Test(holds=False, why=f"{dimension.replace('-', ' ')} {value} is not covered by it")
+        return Test(
+            holds=False,
+            why=f"it applies to {dimension.replace('-', ' ')} {', '.join(allowed)}, not {value}",
+        )
     return HOLDS
 
 
@@ -204,4 +208,4 @@ def _lines(
         return HOLDS
     if any(offering.products.get(name) == value for name in allowed):
         return Test(holds=False, needs=("line-of-business",))  # which product of the line
-    return Test(holds=False, why=f"line of business {value} is not covered by it")
+    return Test(holds=False, why=f"it applies to {', '.join(allowed)}, not {value}")

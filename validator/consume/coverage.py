@@ -161,18 +161,18 @@ def _by_group(rules: Rules, group: str, context: Context, groups_of: GroupsOf) -
                     None,
                     None,
                     None,
-                    "the answer depends on the diagnosis billed",
+                    "depends on the diagnosis",
                     info_needed=("diagnosis",),
                 )
         else:
             primary = context.diagnoses[0] if context.diagnoses else None
             for name, g in paired:
                 if primary is not None and in_group(rules, name, primary, groups_of):
-                    listed = "listed" if name in set(groups_of(*primary)) else "any other code"
+                    listed = "listed" if name in set(groups_of(*primary)) else "as any other code"
                     outcome = (
                         g["determination"],
                         g["basis"],
-                        f'billed with {primary[1]} ({listed} under "{g["heading"]}")',
+                        f'billed with {primary[1]}, {listed} under "{g["heading"]}"',
                     )
                     break
     determination, basis, reason = outcome
@@ -206,7 +206,7 @@ def _by_statements(
         if test.unknown:
             open_ones.append((statement, test))
         else:
-            failures.append(f"{statement['id']}: {test.why}")
+            failures.append(f"statement {statement['id']}: {test.why}")
     if open_ones:
         needs = tuple(d for d in DIMENSIONS if any(d in t.needs for _, t in open_ones))
         return _needing(
@@ -220,7 +220,7 @@ def _by_statements(
         "not-covered",
         None,
         None,
-        "no coverage statement's conditions are met (" + "; ".join(failures) + ")",
+        "; ".join(failures),
         doc_needed=("no-doc",),
     )
 
@@ -282,7 +282,7 @@ def _needing(
         None,
         None,
         None,
-        "the answer depends on: " + ", ".join(wanted),
+        "depends on the " + _and([d.replace("-", " ") for d in wanted]),
         info_needed=wanted,
         prior_authorization="conditional" if may_need_pa else "no-auth",
         doc_needed=("conditional",) if may_need_docs else ("no-doc",),
@@ -300,6 +300,10 @@ def _reason_met(rules: Rules, statement: dict[str, Any], context: Context) -> st
             f"{headings}"
         )
     return ", ".join(parts)
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def required_diagnoses(statement: dict[str, Any]) -> list[str]:
