@@ -285,4 +285,3 @@ def _cell(text: str) -> str:
     policy title starting with ``=`` must not run in the analyst's spreadsheet)."""
     text = printable(" ".join(text.split()))
     return f"'{text}" if text.startswith(("=", "+", "-", "@")) else text
-

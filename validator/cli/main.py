@@ -17,7 +17,9 @@ from validator.cli.commands import (
     keygen,
     lookup,
     migrate,
+    new,
     prior_auth,
+    retire,
     review,
     rules,
     show,
@@ -27,7 +29,20 @@ from validator.cli.commands import (
 from validator.cli.display import printable
 
 #: The subcommands, in the order ``policyrepo --help`` lists them.
-COMMANDS = (validate, lookup, show, review, prior_auth, bundle, keygen, verify, migrate, rules)
+COMMANDS = (
+    validate,
+    lookup,
+    show,
+    review,
+    prior_auth,
+    new,
+    retire,
+    migrate,
+    bundle,
+    keygen,
+    verify,
+    rules,
+)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -49,7 +49,9 @@ class Migration:
     retirement_text: str | None = None
 
 
-def _yaml() -> YAML:
+def round_trip() -> YAML:
+    """The round-trip YAML settings every edit uses: quotes kept, no re-wrapping, and the
+    repository's indentation (two spaces, list items indented under their key)."""
     yaml = YAML()
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap a line the author wrapped (or did not)
@@ -66,13 +68,13 @@ def migrate_source(source: SourceFile) -> Migration:
         raise MigrationError("it has errors; fix them first (policyrepo validate)")
     text = source.raw.decode("utf-8")
     try:
-        tree = _yaml().load(text)
+        tree = round_trip().load(text)
     except YAMLError as error:  # our loader accepted it; a disagreement is worth saying
         raise MigrationError(f"the YAML editor cannot read it: {error}") from None
     expected, retired = upgrade(doc.data)
     _rewrite(tree)
     out = io.StringIO()
-    _yaml().dump(tree, out)
+    round_trip().dump(tree, out)
     migrated = out.getvalue()
     check = load_document(source.path, migrated.encode("utf-8"))
     if not check.ok or check.data != expected:
