@@ -131,15 +131,20 @@ def evaluate(
         return Evaluation(False, None, None, None, None, f"does not apply: {scope.why}")
     governing = [s for s in rules["statements"] if group in s.get("services", ())]
     if governing:
-        evaluation = _by_statements(rules, governing, context, groups_of, offering)
+        evaluation, candidates = _by_statements(rules, governing, context, groups_of, offering)
     else:
-        evaluation = _by_group(rules, group, context, groups_of)
+        evaluation, candidates = _by_group(rules, group, context, groups_of)
     if scope.unknown:
-        return _needing(evaluation, scope.needs, governing)
+        return _needing((*scope.needs, *evaluation.info_needed), candidates)
     return evaluation
 
 
-def _by_group(rules: Rules, group: str, context: Context, groups_of: GroupsOf) -> Evaluation:
+#: An answer, and the rules it could come from once the context is complete: the
+#: statement that decided, the statements still open, or a group's determination.
+Outcome = tuple[Evaluation, list[dict[str, Any]]]
+
+
+def _by_group(rules: Rules, group: str, context: Context, groups_of: GroupsOf) -> Outcome:
     """A service group no statement governs: its own determination, refined by the
     version's diagnosis groups that no statement claims (the seed's "Not Medically
     Necessary" ICD-9 table with "All other codes")."""
@@ -155,15 +160,8 @@ def _by_group(rules: Rules, group: str, context: Context, groups_of: GroupsOf) -
         if context.diagnoses is None:
             possible = {own["determination"]} | {g["determination"] for _, g in paired}
             if len(possible) > 1:
-                return Evaluation(
-                    True,
-                    "conditional",
-                    None,
-                    None,
-                    None,
-                    "depends on the diagnosis",
-                    info_needed=("diagnosis",),
-                )
+                candidates = [{"determination": d} for d in sorted(possible)]
+                return _needing(("diagnosis",), candidates), candidates
         else:
             primary = context.diagnoses[0] if context.diagnoses else None
             for name, g in paired:
@@ -176,7 +174,7 @@ def _by_group(rules: Rules, group: str, context: Context, groups_of: GroupsOf) -
                     )
                     break
     determination, basis, reason = outcome
-    return _decided(determination, basis, None, reason, {})
+    return _decided(determination, basis, None, reason, {}), [{"determination": determination}]
 
 
 def _by_statements(
@@ -185,9 +183,10 @@ def _by_statements(
     context: Context,
     groups_of: GroupsOf,
     offering: Offering,
-) -> Evaluation:
-    """The first statement (in printed order) whose conditions hold decides; statements
-    that could still hold say what the context lacks; when none can, not covered."""
+) -> Outcome:
+    """The first statement (in printed order) whose conditions hold decides, once every
+    statement printed before it is known to fail; statements that could still hold say
+    what the context lacks; when none can, not covered."""
     open_ones: list[tuple[dict[str, Any], Test]] = []
     failures: list[str] = []
     for statement in statements:
@@ -198,23 +197,22 @@ def _by_statements(
                 modifiers_test(statement.get("modifiers"), context),
             )
         )
-        if test.holds:
+        if test.holds and not open_ones:
             reason = _reason_met(rules, statement, context)
-            return _decided(
+            decided = _decided(
                 statement["determination"], statement["basis"], statement["id"], reason, statement
             )
-        if test.unknown:
+            return decided, [statement]
+        if test.holds or test.unknown:
             open_ones.append((statement, test))
+            if test.holds:
+                break  # statements printed after one that holds never decide
         else:
             failures.append(f"statement {statement['id']}: {test.why}")
     if open_ones:
-        needs = tuple(d for d in DIMENSIONS if any(d in t.needs for _, t in open_ones))
-        return _needing(
-            Evaluation(True, "conditional", None, None, None, ""),
-            needs,
-            [statement for statement, _ in open_ones],
-        )
-    return Evaluation(
+        candidates = [statement for statement, _ in open_ones]
+        return _needing(tuple(n for _, t in open_ones for n in t.needs), candidates), candidates
+    not_covered = Evaluation(
         True,
         "not-covered",
         "not-covered",
@@ -223,6 +221,7 @@ def _by_statements(
         "; ".join(failures),
         doc_needed=("no-doc",),
     )
+    return not_covered, []
 
 
 def _decided(
@@ -265,17 +264,19 @@ def _decided(
     )
 
 
-def _needing(
-    evaluation: Evaluation, needs: tuple[str, ...], candidates: list[dict[str, Any]]
-) -> Evaluation:
+def _needing(needs: tuple[str, ...], candidates: list[dict[str, Any]]) -> Evaluation:
     """A conditional answer: what is missing, and whether prior authorisation or
-    documentation may be needed once it is known."""
-    wanted = tuple(d for d in DIMENSIONS if d in needs or d in evaluation.info_needed)
+    documentation may be needed once it is known, as the answers the candidates would
+    give (see :func:`_decided`) need them."""
+    wanted = tuple(d for d in DIMENSIONS if d in needs)
     may_need_pa = any(
-        (s.get("prior_authorization") or {}).get("required", "not-required") != "not-required"
+        s["determination"] != "not-covered"
+        and (s.get("prior_authorization") or {}).get("required", "not-required") != "not-required"
         for s in candidates
     )
-    may_need_docs = any(s.get("documentation") for s in candidates)
+    may_need_docs = any(
+        s.get("documentation") or s["determination"] == "conditionally-covered" for s in candidates
+    )
     return Evaluation(
         True,
         "conditional",
