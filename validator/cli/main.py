@@ -14,6 +14,7 @@ from validator import __version__
 from validator.cli import options
 from validator.cli.commands import (
     bundle,
+    diff,
     keygen,
     lookup,
     migrate,
@@ -35,6 +36,7 @@ COMMANDS = (
     show,
     review,
     prior_auth,
+    diff,
     new,
     retire,
     migrate,

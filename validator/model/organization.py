@@ -19,6 +19,10 @@ class Organization:
     #: Product identifier to its line of business.
     products: dict[str, str] = field(default_factory=dict)
     reviews_scheduled: bool = True
+    #: Days of notice before a reduction in coverage, and a new prior-authorisation
+    #: requirement, may take effect.
+    reduction_notice: int = 90
+    prior_authorization_notice: int = 60
 
     @classmethod
     def from_document(cls, data: dict[str, Any] | None) -> Organization:
@@ -29,6 +33,8 @@ class Organization:
             lines_of_business=tuple(data.get("lines_of_business", LINES_OF_BUSINESS)),
             products={p["id"]: p["line_of_business"] for p in data.get("products", [])},
             reviews_scheduled=data.get("reviews", "scheduled") == "scheduled",
+            reduction_notice=data.get("notice_days", {}).get("reduction", 90),
+            prior_authorization_notice=data.get("notice_days", {}).get("prior_authorization", 60),
         )
 
     @property

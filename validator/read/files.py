@@ -177,6 +177,16 @@ def _walk(directory: Path, relative: str, findings: list[Finding]) -> Iterator[t
             yield child, "file"
 
 
+def name_finding(path: str) -> Finding | None:
+    """Why a path cannot be read as a repository file by its name alone, or None: a
+    control, invisible or bidirectional character anywhere in it."""
+    return _unsafe_name_finding(path) if _UNSAFE_NAME.search(path) else None
+
+
+def symlink_finding(path: str) -> Finding:
+    return _symlink_finding(path)
+
+
 def _unsafe_name_finding(path: str) -> Finding:
     character = _UNSAFE_NAME.findall(path)[0]
     return LAYOUT.finding(

@@ -5,11 +5,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
 from typing import Any
 
-from validator.check.validate import validate
+from validator.check.history import check_history
+from validator.check.validate import Report, validate, validate_sources
 from validator.cli import options
 from validator.cli.reporters import REPORTERS
+from validator.read.files import SourceFile
+from validator.read.revision import RevisionError, revision_sources
 
 
 def add_parser(commands: Any) -> None:
@@ -26,12 +32,34 @@ def add_parser(commands: Any) -> None:
         help="output format (default: github when GITHUB_ACTIONS=true, else text)",
     )
     parser.add_argument("--strict", action="store_true", help="fail on warnings as well as errors")
+    parser.add_argument(
+        "--base",
+        metavar="REV",
+        help="also check the change from git revision REV to the work tree: versions in "
+        "effect rewritten or deleted, notice for reductions and new prior authorisation, "
+        "revision entries (for pull requests: --base origin/main; for a commit: --base HEAD)",
+    )
     options.add_today(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    report = validate(options.repository_root(args), args.paths or None, args.today)
+    root = options.repository_root(args)
+    report = validate(root, args.paths or None, args.today)
+    if args.base is not None:
+        report = with_history(root, report, args.base, args.today or date.today())
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     sys.stdout.write(REPORTERS[fmt](report))
     return options.EXIT_FINDINGS if report.failed(strict=args.strict) else options.EXIT_OK
+
+
+def with_history(root: Path, report: Report, base: str, today: date) -> Report:
+    """The report with what the change from ``base`` may not do."""
+    try:
+        read = revision_sources(root, base)
+    except RevisionError as error:
+        raise options.UsageError(f"--base {base}: {error}") from None
+    sources = [source for source in read if isinstance(source, SourceFile)]
+    before = validate_sources(sources, today)
+    findings = check_history(before, report, today)
+    return replace(report, findings=sorted(report.findings + findings))

@@ -1,0 +1,60 @@
+"""``policyrepo diff``: what a change means for coverage, between two git revisions or a
+revision and the work tree."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from validator.check.validate import validate, validate_sources
+from validator.cli import diff_render, options
+from validator.model.diff import diff
+from validator.model.timeline import Repository
+from validator.read.files import SourceFile
+from validator.read.revision import RevisionError, revision_sources
+
+_RENDER = {
+    "text": diff_render.diff_text,
+    "markdown": diff_render.diff_markdown,
+    "json": diff_render.diff_json,
+}
+
+
+def add_parser(commands: Any) -> None:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "diff",
+        help="what a change means for coverage: reductions, expansions, prior authorisation",
+        description="Compare the policies at git revision BASE with HEAD (a revision; "
+        "default: the work tree): policies added, retired, consolidated; versions added; "
+        "per code, coverage reduced or expanded and from which date (determinations, "
+        "supporting diagnoses, criteria thresholds, limits, applicability, prior "
+        "authorisation, documentation); dates moved; editorial changes.",
+    )
+    parser.add_argument("base", metavar="BASE", help="git revision, e.g. origin/main")
+    parser.add_argument("head", nargs="?", metavar="HEAD", help="git revision (default: work tree)")
+    options.add_root(parser)
+    parser.add_argument("--format", choices=sorted(_RENDER), default="text")
+    options.add_today(parser)
+    parser.set_defaults(run=run)
+
+
+def _at(root: Path, revision: str, today: date) -> Repository:
+    try:
+        read = revision_sources(root, revision)
+    except RevisionError as error:
+        raise options.UsageError(f"{revision}: {error}") from None
+    sources = [source for source in read if isinstance(source, SourceFile)]
+    return validate_sources(sources, today).repository
+
+
+def run(args: argparse.Namespace) -> int:
+    root = options.repository_root(args)
+    today = args.today or date.today()
+    before = _at(root, args.base, today)
+    after = _at(root, args.head, today) if args.head else validate(root, None, today).repository
+    head = args.head or "the work tree"
+    sys.stdout.write(_RENDER[args.format](diff(before, after), args.base, head))
+    return options.EXIT_OK
