@@ -51,7 +51,7 @@ schemas: $(VENV)/.installed-test $(VENV)/.installed-ajv
 	$(BIN)/check-jsonschema --check-metaschema schema/*.schema.json
 	$(BIN)/node tests/ajv/compile.js schema/*.schema.json
 
-pytest: $(VENV)/.installed-test
+pytest: $(VENV)/.installed-test $(VENV)/.installed-ajv
 	$(BIN)/pytest --cov --cov-branch --cov-report=term
 
 clean:

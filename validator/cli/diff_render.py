@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from validator.cli.answers import dump, text_lines
-from validator.cli.display import printable
+from validator.cli.display import markdown_cell
 from validator.model.changes import CHANGED, CodeChange
 from validator.model.diff import Diff, VersionChange
 
@@ -88,16 +88,9 @@ def diff_text(diff: Diff, base: str, head: str) -> str:
     return text_lines(lines)
 
 
-def _cell(text: str) -> str:
-    """Text for a Markdown table cell: one line, no column break, nothing GitHub renders
-    as markup from a policy file's text."""
-    text = printable(" ".join(text.split()))
-    return re.sub(r"([\\|`*_<>\[\]])", r"\\\1", text)
-
-
 def diff_markdown(diff: Diff, base: str, head: str) -> str:
     lines = [
-        f"## Coverage policy changes: {_cell(base)} → {_cell(head)}",
+        f"## Coverage policy changes: {markdown_cell(base)} → {markdown_cell(head)}",
         "",
         f"**{summary(diff)}**",
     ]
@@ -110,11 +103,13 @@ def diff_markdown(diff: Diff, base: str, head: str) -> str:
             continue
         lines += ["", f"### {title}", "", "| Policy | Code | From | Notice | Change |"]
         lines.append("|---|---|---|---|---|")
-        lines += ["| " + " | ".join(_cell(cell) for cell in row) + " |" for row in _rows(pairs)]
+        lines += [
+            "| " + " | ".join(markdown_cell(cell) for cell in row) + " |" for row in _rows(pairs)
+        ]
     others = _others(diff)
     if others:
         lines += ["", "### Other changes", ""]
-        lines += [f"- {_cell(line)}" for line in others]
+        lines += [f"- {markdown_cell(line)}" for line in others]
     if diff.affected:
         lines += ["", "### Versions of the affected policies", "", *_gantt(diff)]
     return "\n".join(lines) + "\n"

@@ -47,3 +47,9 @@ def json_text(document: Any, *, sort_keys: bool = False) -> str:
     encoded = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=sort_keys)
     # json.dumps escapes C0 controls itself; DEL, C1 and the invisible ones it leaves.
     return _JSON_UNSAFE.sub(_json_escape, encoded) + "\n"
+
+
+def markdown_cell(text: str) -> str:
+    """Text for one Markdown table cell or list item: one line, no column break, and
+    nothing GitHub would render as markup (links, emphasis, HTML) from a policy's text."""
+    return re.sub(r"([\\|`*_<>\[\]])", r"\\\1", printable(" ".join(text.split())))

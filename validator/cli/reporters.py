@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
 
+from validator import __version__
+from validator.check.catalogue import catalogue
 from validator.check.validate import Report
-from validator.cli.display import json_text, printable
+from validator.cli.display import json_text, markdown_cell, printable
 from validator.findings import Finding, Severity
 
 REPORT_FORMAT_VERSION = 1
@@ -88,8 +92,12 @@ def _escape_property(text: str) -> str:
 
 
 def report_github(report: Report) -> str:
-    """GitHub Actions workflow commands: each finding becomes an annotation on the diff."""
-    lines = []
+    """GitHub Actions workflow commands: each finding becomes an annotation on the diff.
+
+    The summary comes first: GitHub shows only the first ten annotations of a kind per
+    step, so the counts are what a reviewer always sees (and the job summary, written
+    by the validate command, holds every finding)."""
+    lines = [summary_line(report)]
     for finding in report.findings:
         properties = [f"file={_escape_property(finding.path)}"]
         if finding.line:
@@ -99,12 +107,90 @@ def report_github(report: Report) -> str:
         lines.append(
             f"::{_GITHUB_COMMAND[finding.severity]} {','.join(properties)}::{_escape_data(message)}"
         )
-    lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
+
+
+def report_markdown(report: Report) -> str:
+    """Every finding as a Markdown table, for a pull request's job summary."""
+    lines = ["## policyrepo validate", "", f"**{summary_line(report)}**"]
+    if report.findings:
+        lines += [
+            "",
+            "| File | Line | Severity | Rule | Message | Fix |",
+            "|---|---|---|---|---|---|",
+        ]
+        for finding in report.findings:
+            cells = [
+                finding.path,
+                f"{finding.line}:{finding.column}" if finding.line else "",
+                str(finding.severity),
+                finding.rule,
+                finding.message,
+                finding.hint,
+            ]
+            lines.append("| " + " | ".join(markdown_cell(cell) for cell in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def report_sarif(report: Report) -> str:
+    """SARIF 2.1.0, for GitHub code scanning and other tools that read static analysis
+    results: the rules of the catalogue, and each finding at its file, line and column."""
+    rules = catalogue()
+    index = {rule.id: position for position, rule in enumerate(rules)}
+    results = []
+    for finding in report.findings:
+        location: dict[str, Any] = {
+            "artifactLocation": {"uri": quote(finding.path), "uriBaseId": "%SRCROOT%"}
+        }
+        if finding.line:
+            location["region"] = {"startLine": finding.line, "startColumn": finding.column}
+        text = finding.message + (f" Fix: {finding.hint}." if finding.hint else "")
+        results.append(
+            {
+                "ruleId": finding.rule,
+                "ruleIndex": index[finding.rule],
+                "level": _SARIF_LEVEL[finding.severity],
+                "message": {"text": text},
+                "locations": [{"physicalLocation": location}],
+            }
+        )
+    document = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "policyrepo",
+                        "version": __version__,
+                        "rules": [
+                            {
+                                "id": rule.id,
+                                "name": rule.id,
+                                "shortDescription": {"text": rule.summary},
+                                "fullDescription": {"text": rule.protects},
+                                "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
+                                "helpUri": f"docs/rules.md#{rule.id}",
+                            }
+                            for rule in rules
+                        ],
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    return json_text(document)
 
 
 REPORTERS: dict[str, Callable[[Report], str]] = {
     "text": report_text,
     "json": report_json,
     "github": report_github,
+    "sarif": report_sarif,
+    "markdown": report_markdown,
 }

@@ -13,7 +13,7 @@ from typing import Any
 from validator.check.history import check_history
 from validator.check.validate import Report, validate, validate_sources
 from validator.cli import options
-from validator.cli.reporters import REPORTERS
+from validator.cli.reporters import REPORTERS, report_markdown
 from validator.read.files import SourceFile
 from validator.read.revision import RevisionError, revision_sources
 
@@ -50,6 +50,9 @@ def run(args: argparse.Namespace) -> int:
         report = with_history(root, report, args.base, args.today or date.today())
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     sys.stdout.write(REPORTERS[fmt](report))
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if fmt == "github" and summary:
+        write_step_summary(Path(summary), report_markdown(report))
     return options.EXIT_FINDINGS if report.failed(strict=args.strict) else options.EXIT_OK
 
 
@@ -63,3 +66,14 @@ def with_history(root: Path, report: Report, base: str, today: date) -> Report:
     before = validate_sources(sources, today)
     findings = check_history(before, report, today)
     return replace(report, findings=sorted(report.findings + findings))
+
+
+def write_step_summary(path: Path, markdown: str) -> None:
+    """Append to the job summary GitHub shows on the run's page: every finding, where the
+    annotations stop at ten of a kind. A summary that cannot be written is said, and the
+    run's result stands."""
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(markdown)
+    except OSError as error:
+        print(f"policyrepo: note: job summary not written: {error.strerror}", file=sys.stderr)
