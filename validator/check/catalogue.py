@@ -11,7 +11,14 @@ from __future__ import annotations
 from types import ModuleType
 
 from validator.check import schemas
-from validator.check.rules import codes, coverage, dates, paths, supersession, timeline
+from validator.check.rules import (
+    codes,
+    coverage,
+    dates,
+    paths,
+    supersession,
+    timeline,
+)
 from validator.findings import Rule
 from validator.read import files, parse, text, values
 

@@ -2,7 +2,8 @@
 
 ``check_source`` is a pure function of one file's path and bytes, so its results can
 be cached by content and files can be checked in parallel. The repository-wide rules
-then run once on the model built from every version that passed.
+then run once on the model built from every version that passed, with the positions
+each file's check looked up for them (``Places``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from validator.check.rules import codes, coverage, dates, paths, supersession, timeline
+from validator.check.rules import (
+    codes,
+    coverage,
+    dates,
+    paths,
+    supersession,
+    timeline,
+)
+from validator.check.rules.places import NOWHERE, Places, Pointers, Position, look_up
 from validator.check.schemas import (
     FORMAT_FIRST,
     ORGANIZATION_SCHEMA,
@@ -54,12 +63,18 @@ VERSION_CHECKS: tuple[Callable[[Document, Version], Iterator[Finding]], ...] = (
     codes.check,
 )
 
-#: The rules that need every version at once, on the model built from them.
-REPOSITORY_CHECKS: tuple[Callable[[Repository, date], Iterator[Finding]], ...] = (
+#: The rules that need every version at once, on the model built from them, and the
+#: positions of the values they report on that the model does not keep.
+REPOSITORY_CHECKS: tuple[Callable[[Repository, date, Places], Iterator[Finding]], ...] = (
     timeline.check,
     supersession.check,
     coverage.check,
 )
+
+#: The values of a version the repository-wide rules may report on, by JSON pointer.
+VERSION_PLACES: tuple[Pointers, ...] = ()
+#: The values of a retirement record they may report on.
+RETIREMENT_PLACES: tuple[Pointers, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,6 +85,8 @@ class FileResult:
     version: Version | None = None
     organization: dict[str, Any] | None = None  # the organisation file, when valid
     retirement: Retirement | None = None
+    #: Positions of the values the repository-wide rules may report on, by pointer.
+    places: dict[str, Position] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -113,13 +130,17 @@ def check_source(source: SourceFile) -> FileResult:
     if schema == ORGANIZATION_SCHEMA:
         return FileResult(listed(findings, doc.left_out), organization=doc.data)
     if schema == RETIREMENT_SCHEMA:
-        retirement = build_retirement(doc)
-        findings.extend(paths.check_retirement(doc, retirement))
-        return FileResult(listed(findings, doc.left_out), retirement=retirement)
+        record = build_retirement(doc)
+        findings.extend(paths.check_retirement(doc, record))
+        return FileResult(
+            listed(findings, doc.left_out),
+            retirement=record,
+            places=look_up(doc, RETIREMENT_PLACES),
+        )
     version = build_version(doc, codesets.known_codes)
     for check in VERSION_CHECKS:
         findings.extend(check(doc, version))
-    return FileResult(listed(findings, doc.left_out), version)
+    return FileResult(listed(findings, doc.left_out), version, places=look_up(doc, VERSION_PLACES))
 
 
 def _schema_for(path: str, doc: Document) -> str:
@@ -185,9 +206,11 @@ def _more_findings(rule: str, made: list[Finding], left_out: LeftOut | None) -> 
     )
 
 
-def check_repository(repository: Repository, today: date) -> list[Finding]:
+def check_repository(
+    repository: Repository, today: date, places: Places = NOWHERE
+) -> list[Finding]:
     """The repository-wide rules, on the model of every version that matched the schema."""
-    return [finding for check in REPOSITORY_CHECKS for finding in check(repository, today)]
+    return [finding for check in REPOSITORY_CHECKS for finding in check(repository, today, places)]
 
 
 def validate_sources(
@@ -201,17 +224,20 @@ def validate_sources(
     findings: list[Finding] = []
     versions: list[Version] = []
     retirements: list[Retirement] = []
+    places: dict[str, dict[str, Position]] = {}
     organization = None
     for source in sources:
         result = check_source(source)
         findings.extend(result.findings)
+        if result.places:
+            places[source.path] = result.places
         if result.version is not None:
             versions.append(result.version)
         if result.retirement is not None:
             retirements.append(result.retirement)
         organization = organization or result.organization
     repository = Repository.build(versions, retirements, Organization.from_document(organization))
-    findings.extend(check_repository(repository, today))
+    findings.extend(check_repository(repository, today, Places(places)))
     if report_on is not None:
         findings = [finding for finding in findings if finding.path in report_on]
     count = len(sources) if report_on is None else len(report_on & {s.path for s in sources})

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from validator.check.rules.places import NOWHERE, Places
 from validator.findings import Finding, Rule, Severity
 from validator.model import codesets
 from validator.model.codesystems import ICD10_START, SYSTEMS
@@ -57,7 +58,7 @@ CONFLICT = Rule(
 )
 
 
-def check(repository: Repository, today: date) -> Iterator[Finding]:
+def check(repository: Repository, today: date, places: Places = NOWHERE) -> Iterator[Finding]:
     yield from _system_dates(repository)
     yield from _existence(repository)
     yield from _conflicts(repository)

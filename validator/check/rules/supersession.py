@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+from validator.check.rules.places import NOWHERE, Places
 from validator.findings import Finding, Rule, Severity
 from validator.model.timeline import Repository
 
@@ -81,7 +82,7 @@ RELATED_BY_TITLE = Rule(
 )
 
 
-def check(repository: Repository, today: date) -> Iterator[Finding]:
+def check(repository: Repository, today: date, places: Places = NOWHERE) -> Iterator[Finding]:
     cycles = list(_cycles(repository))
     in_cycle = {number for cycle in cycles for number in cycle}
     for cycle in cycles:

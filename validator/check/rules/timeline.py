@@ -11,6 +11,7 @@ import itertools
 from collections.abc import Iterator
 from datetime import date
 
+from validator.check.rules.places import NOWHERE, Places
 from validator.findings import Finding, Rule, Severity
 from validator.model.timeline import Policy, Repository
 from validator.model.versions import Version
@@ -56,7 +57,7 @@ REVIEW_OVERDUE = Rule(
 )
 
 
-def check(repository: Repository, today: date) -> Iterator[Finding]:
+def check(repository: Repository, today: date, places: Places = NOWHERE) -> Iterator[Finding]:
     """O(V) over all versions once they are sorted per policy."""
     for policy in repository.policies.values():
         in_force = [v for v in policy.versions if not v.is_draft]
