@@ -202,7 +202,7 @@ def test_sarif_validates_against_the_sarif_2_1_0_schema() -> None:
     schema_file = (
         ROOT
         / "tests"
-        / "ajv"
+        / "node-tools"
         / "node_modules"
         / "@microsoft"
         / "jest-sarif"
