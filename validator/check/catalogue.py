@@ -14,8 +14,11 @@ from validator.check import schemas
 from validator.check.rules import (
     codes,
     coverage,
+    criteria,
     dates,
+    limits,
     paths,
+    references,
     supersession,
     timeline,
 )
@@ -29,6 +32,7 @@ FAMILIES = (
     "Schema",
     "Dates",
     "Codes",
+    "Statements",
     "Timeline",
     "Supersession",
 )
@@ -44,6 +48,9 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     dates,
     codes,
     coverage,
+    references,
+    criteria,
+    limits,
     timeline,
     supersession,
 )

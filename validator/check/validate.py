@@ -19,8 +19,11 @@ from typing import Any
 from validator.check.rules import (
     codes,
     coverage,
+    criteria,
     dates,
+    limits,
     paths,
+    references,
     supersession,
     timeline,
 )
@@ -61,6 +64,9 @@ VERSION_CHECKS: tuple[Callable[[Document, Version], Iterator[Finding]], ...] = (
     paths.check,
     dates.check,
     codes.check,
+    references.check,
+    criteria.check,
+    limits.check,
 )
 
 #: The rules that need every version at once, on the model built from them, and the
