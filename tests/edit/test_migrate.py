@@ -331,10 +331,6 @@ def test_migrate_check_counts_a_file_with_errors_as_first_format(
     assert (root / PATH).read_bytes() == raw
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the round-trip writer turns CRLF line ends into LF; the module says line breaks stay",
-)
 def test_line_ends_stay_as_written() -> None:
     raw = (FIRST_FORMAT / "2020-01-01.yaml").read_bytes().replace(b"\n", b"\r\n")
     migration = migrate_source(SourceFile(PATH, raw))

@@ -3,8 +3,11 @@
 The changes are the ones :mod:`validator.model.upgrade` makes in memory: ``format: 2`` at
 the top, an ``id`` on every code group, and a first-format retirement moved out of the
 version into ``policies/<number>/retirement.yaml``. Comments, key order, quoting,
-wording and line breaks stay as they are: the file is edited through a round-trip YAML
-library (ruamel.yaml), for writing only; it is read back with the validator's own loader.
+wording, line breaks, line ends and a leading ``---`` stay as they are: the file is
+edited through a round-trip YAML library (ruamel.yaml), for writing only; it is read
+back with the validator's own loader. (One spelling changes and means the same: a
+one-key mapping in braces inside a bracketed list, ``[{code: "97545"}]``, is written
+``[code: "97545"]``.)
 
 A file is rewritten only when it has no error (as ``policyrepo validate`` checks one
 file), and only when the rewritten text loads to exactly the document the validator already reads
@@ -73,9 +76,7 @@ def migrate_source(source: SourceFile) -> Migration:
         raise MigrationError(f"the YAML editor cannot read it: {error}") from None
     expected, retired = upgrade(doc.data)
     _rewrite(tree)
-    out = io.StringIO()
-    round_trip().dump(tree, out)
-    migrated = out.getvalue()
+    migrated = dump_like(tree, text)
     check = load_document(source.path, migrated.encode("utf-8"))
     if not check.ok or check.data != expected:
         raise MigrationError("the rewritten file would not mean the same; edit it by hand")
@@ -88,6 +89,17 @@ def migrate_source(source: SourceFile) -> Migration:
         f"{directory}/{RETIREMENT_NAME}",
         _retirement_text(text, doc.data["number"], retired),
     )
+
+
+def dump_like(tree: Any, original: str) -> str:
+    """The tree as text written the way ``original`` is: its line ends (CRLF or LF) and
+    its document start marker (``---``) kept."""
+    yaml = round_trip()
+    yaml.explicit_start = original.lstrip("\ufeff").startswith("---")
+    out = io.StringIO()
+    yaml.dump(tree, out)
+    text = out.getvalue()
+    return text.replace("\n", "\r\n") if "\r\n" in original else text
 
 
 def _rewrite(tree: Any) -> None:
