@@ -12,6 +12,7 @@ from types import ModuleType
 
 from validator.check import schemas
 from validator.check.rules import (
+    applicability,
     codes,
     coverage,
     criteria,
@@ -33,6 +34,7 @@ FAMILIES = (
     "Dates",
     "Codes",
     "Statements",
+    "Applicability",
     "Timeline",
     "Supersession",
 )
@@ -51,6 +53,7 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     references,
     criteria,
     limits,
+    applicability,
     timeline,
     supersession,
 )

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from validator.check.rules import (
+    applicability,
     codes,
     coverage,
     criteria,
@@ -67,18 +68,20 @@ VERSION_CHECKS: tuple[Callable[[Document, Version], Iterator[Finding]], ...] = (
     references.check,
     criteria.check,
     limits.check,
+    applicability.check,
 )
 
 #: The rules that need every version at once, on the model built from them, and the
 #: positions of the values they report on that the model does not keep.
 REPOSITORY_CHECKS: tuple[Callable[[Repository, date, Places], Iterator[Finding]], ...] = (
+    applicability.check_lines,
     timeline.check,
     supersession.check,
     coverage.check,
 )
 
 #: The values of a version the repository-wide rules may report on, by JSON pointer.
-VERSION_PLACES: tuple[Pointers, ...] = ()
+VERSION_PLACES: tuple[Pointers, ...] = (applicability.pointers,)
 #: The values of a retirement record they may report on.
 RETIREMENT_PLACES: tuple[Pointers, ...] = ()
 
