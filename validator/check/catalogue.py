@@ -20,6 +20,7 @@ from validator.check.rules import (
     limits,
     paths,
     references,
+    service_dates,
     supersession,
     timeline,
 )
@@ -48,6 +49,7 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     paths,
     schemas,
     dates,
+    service_dates,
     codes,
     coverage,
     references,

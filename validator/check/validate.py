@@ -25,6 +25,7 @@ from validator.check.rules import (
     limits,
     paths,
     references,
+    service_dates,
     supersession,
     timeline,
 )
@@ -64,6 +65,7 @@ _SORT_KEY = attrgetter(*(field.name for field in fields(Finding)))
 VERSION_CHECKS: tuple[Callable[[Document, Version], Iterator[Finding]], ...] = (
     paths.check,
     dates.check,
+    service_dates.check,
     codes.check,
     references.check,
     criteria.check,
@@ -74,6 +76,7 @@ VERSION_CHECKS: tuple[Callable[[Document, Version], Iterator[Finding]], ...] = (
 #: The rules that need every version at once, on the model built from them, and the
 #: positions of the values they report on that the model does not keep.
 REPOSITORY_CHECKS: tuple[Callable[[Repository, date, Places], Iterator[Finding]], ...] = (
+    service_dates.check_window,
     applicability.check_lines,
     timeline.check,
     supersession.check,
@@ -81,7 +84,7 @@ REPOSITORY_CHECKS: tuple[Callable[[Repository, date, Places], Iterator[Finding]]
 )
 
 #: The values of a version the repository-wide rules may report on, by JSON pointer.
-VERSION_PLACES: tuple[Pointers, ...] = (applicability.pointers,)
+VERSION_PLACES: tuple[Pointers, ...] = (service_dates.pointers, applicability.pointers)
 #: The values of a retirement record they may report on.
 RETIREMENT_PLACES: tuple[Pointers, ...] = ()
 
