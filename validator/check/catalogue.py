@@ -20,6 +20,7 @@ from validator.check.rules import (
     limits,
     paths,
     references,
+    retirement,
     service_dates,
     supersession,
     timeline,
@@ -57,6 +58,7 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     limits,
     applicability,
     timeline,
+    retirement,
     supersession,
 )
 

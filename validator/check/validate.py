@@ -25,6 +25,7 @@ from validator.check.rules import (
     limits,
     paths,
     references,
+    retirement,
     service_dates,
     supersession,
     timeline,
@@ -79,6 +80,7 @@ REPOSITORY_CHECKS: tuple[Callable[[Repository, date, Places], Iterator[Finding]]
     service_dates.check_window,
     applicability.check_lines,
     timeline.check,
+    retirement.check,
     supersession.check,
     coverage.check,
 )
@@ -86,7 +88,7 @@ REPOSITORY_CHECKS: tuple[Callable[[Repository, date, Places], Iterator[Finding]]
 #: The values of a version the repository-wide rules may report on, by JSON pointer.
 VERSION_PLACES: tuple[Pointers, ...] = (service_dates.pointers, applicability.pointers)
 #: The values of a retirement record they may report on.
-RETIREMENT_PLACES: tuple[Pointers, ...] = ()
+RETIREMENT_PLACES: tuple[Pointers, ...] = (retirement.pointers,)
 
 
 @dataclass(frozen=True)

@@ -46,9 +46,10 @@ RETIRED = Rule(
     "lifecycle-retired",
     Severity.ERROR,
     "A retirement date without the retired status, the retired status without a date, "
-    "or a retirement on or before the effective date.",
+    "or a retirement on or before the effective date (of the version that states it, or "
+    "for a retirement record, of the policy's first version).",
     protects="The retirement date ends the policy's last window; it must be stated exactly "
-    "when the status says the policy is retired.",
+    "when the status says the policy is retired, and after the policy took effect.",
     example="lifecycle:\n  status: retired\n  effective: '2011-04-15'\n  next_review: '2012-04-15'",
     family=FAMILY,
 )

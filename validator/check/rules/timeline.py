@@ -1,8 +1,9 @@
 """Timeline rules: the versions of each policy form one history a claim can be decided on.
 
 Fails, for example, on two versions of 0324 both effective 2011-04-15, on a version
-that takes effect after its policy was retired, and on a version in effect today whose
-next review date has passed.
+that takes effect after its policy was retired, on a version in effect today whose
+next review date has passed, and on an active version with no next review date where the
+organisation schedules reviews (``reviews`` in policies/organization.yaml).
 """
 
 from __future__ import annotations
@@ -55,12 +56,23 @@ REVIEW_OVERDUE = Rule(
     example="lifecycle:\n  effective: '2011-04-15'\n  next_review: '2013-04-15'  # today is later",
     family=FAMILY,
 )
+REVIEW_MISSING = Rule(
+    "review-next-missing",
+    Severity.ERROR,
+    "A version has no next review date, and the organisation schedules reviews.",
+    protects="Where every policy is reviewed on a schedule, a version without its next "
+    "review date drops out of `policyrepo review` and is never reviewed.",
+    example="lifecycle:\n  status: active\n  effective: '2020-01-01'  # no next_review",
+    family=FAMILY,
+)
 
 
 def check(repository: Repository, today: date, places: Places = NOWHERE) -> Iterator[Finding]:
     """O(V) over all versions once they are sorted per policy."""
     for policy in repository.policies.values():
         in_force = [v for v in policy.versions if not v.is_draft]
+        if repository.organization.reviews_scheduled:
+            yield from _without_review(in_force)
         for earlier, later in itertools.pairwise(in_force):
             if earlier.effective == later.effective:
                 line, column = later.position("effective")
@@ -115,10 +127,30 @@ def _publication_order(in_force: list[Version]) -> Iterator[Finding]:
             latest = version
 
 
+def _without_review(in_force: list[Version]) -> Iterator[Finding]:
+    for version in in_force:
+        if version.next_review is not None:
+            continue
+        line, column = version.position("status")
+        yield REVIEW_MISSING.finding(
+            version.path,
+            line,
+            column,
+            f"this {version.status} version has no next review date, and the organisation "
+            "schedules reviews",
+            pointer="/lifecycle",
+            hint="add lifecycle.next_review, or say `reviews: not-scheduled` in "
+            "policies/organization.yaml",
+        )
+
+
 def _after_retirement(policy: Policy) -> Iterator[Finding]:
     retiring = policy.retirement
     if retiring is None:
         return
+    first = next((v for v in policy.versions if not v.is_draft), None)
+    if retiring is policy.record and first is not None and retiring.retired <= first.effective:
+        return  # the record retires the policy before it began: the record is the finding
     for version in policy.versions:
         # A retiring version's own dates are the lifecycle-retired rule's to judge.
         if version.is_draft or version is retiring.version or version.effective < retiring.retired:
