@@ -51,8 +51,8 @@ def test_missing_required_keys_are_one_finding() -> None:
             "schema",
             1,
             1,
-            "the document is missing required keys 'title', 'applies_to', 'lifecycle', 'coverage'",
-            "add title: ..., applies_to: ..., lifecycle: ..., coverage: ...",
+            "the document is missing required keys 'title', 'lifecycle', 'coverage'",
+            "add title: ..., lifecycle: ..., coverage: ...",
         )
     ]
 

@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 #: The lines of business every organisation may offer; its own products come on top.
-LINES_OF_BUSINESS = ("commercial", "medicare-advantage", "medicaid", "chip", "exchange")
+#: ``medicare`` is Original Medicare (Part A and B, fee for service), which CMS coverage
+#: determinations and billing articles govern.
+LINES_OF_BUSINESS = (
+    "commercial",
+    "medicare",
+    "medicare-advantage",
+    "medicaid",
+    "chip",
+    "exchange",
+)
 
 Diagnosis = tuple[str, str]  # (system, code)
 Rules = dict[str, Any]

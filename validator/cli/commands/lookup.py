@@ -54,7 +54,7 @@ def add_context(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--line-of-business",
         metavar="LINE",
-        help="commercial, medicare-advantage, medicaid, chip, exchange, or a product id",
+        help="commercial, medicare, medicare-advantage, medicaid, chip, exchange, or a product id",
     )
     group.add_argument("--state", metavar="ST", type=str.upper, help="USPS state code, e.g. TN")
     group.add_argument("--setting", choices=["professional", "facility"])

@@ -27,7 +27,7 @@ def add_parser(commands: Any) -> None:
     parser.add_argument(
         "--line-of-business",
         metavar="LINE",
-        help="commercial, medicare-advantage, medicaid, chip, exchange, or a product id",
+        help="commercial, medicare, medicare-advantage, medicaid, chip, exchange, or a product id",
     )
     options.add_root(parser)
     parser.add_argument("--format", choices=["text", "json", "csv"], default="text")
