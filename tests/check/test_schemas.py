@@ -68,3 +68,10 @@ def test_one_missing_key_is_named_alone() -> None:
             "add title: ...",
         )
     ]
+
+
+def test_an_unknown_key_suggests_the_nearest_allowed_one() -> None:
+    text = VERSION.replace("lifecycle:", "lifecyle:")
+    [finding] = [f for f in findings_of(text) if f[3].startswith("unknown key")]
+    assert finding[3] == "unknown key 'lifecyle' in the document"
+    assert finding[4].startswith("did you mean lifecycle? allowed keys: applicability, ")

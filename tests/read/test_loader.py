@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +19,7 @@ def rules_of(raw: bytes) -> list[tuple[str, int, int]]:
 def test_plain_scalars_are_typed_the_json_way() -> None:
     doc = load_document(
         "x.yaml",
-        b"a: '0324'\nb: 2011-04-15\nc: true\nd: null\ne: 12\nf: 1.5\ng: text\nh: |\n  block\n",
+        b"a: '0324'\nb: '2011-04-15'\nc: true\nd: null\ne: 12\nf: 1.5\ng: text\nh: |\n  block\n",
     )
     assert doc.findings == []
     assert doc.data == {
@@ -31,6 +32,28 @@ def test_plain_scalars_are_typed_the_json_way() -> None:
         "g": "text",
         "h": "block\n",
     }
+
+
+def test_unquoted_dates_stay_text_and_are_reported_for_what_they_are() -> None:
+    """As the README says: PyYAML reads an unquoted date as a date object (which JSON
+    cannot hold), so dates are quoted; a date without leading zeros is a slip."""
+    doc = load_document("x.yaml", b"effective: 2013-04-15\npublished: 2016-4-15\n")
+    assert doc.data == {"effective": "2013-04-15", "published": "2016-4-15"}
+    assert [(f.rule, f.line, f.message, f.hint) for f in doc.findings] == [
+        (
+            "yaml-implicit-type",
+            1,
+            "unquoted date 2013-04-15 is not text to every YAML parser: PyYAML reads it as a "
+            "date object, which JSON cannot hold",
+            'quote it: "2013-04-15"',
+        ),
+        (
+            "yaml-implicit-type",
+            2,
+            "2016-4-15 is a date without its leading zeros; dates are written YYYY-MM-DD",
+            'write "2016-04-15"',
+        ),
+    ]
 
 
 def test_yaml_11_forms_stay_text_and_are_reported() -> None:
@@ -146,3 +169,42 @@ def test_collection_keys_and_undefined_aliases() -> None:
 def test_tags_are_shown_in_their_short_form() -> None:
     doc = load_document("x.yaml", b"a: !!binary aGVsbG8=\n")
     assert doc.findings[0].message == "explicit tag !!binary"
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "said", "fix"),
+    [
+        (
+            b"title: Note: this is text\n",
+            (1, 12),
+            "text contains a colon followed by a space, which YAML reads as the start of a key",
+            "quote the text, or write it as a block",
+        ),
+        (
+            b"a:\n  b: 1\n c: 2\n",
+            (3, 2),
+            "a line is not indented like the keys around it",
+            "align the line with the keys of its mapping",
+        ),
+        (
+            b"groups:\n  - id: x\n    codes: []\n  heading: y\n",
+            (4, 3),
+            "a line inside a list is not indented like the list's items",
+            "start the line with `- ` at the items' indentation",
+        ),
+        (
+            b'a: "unclosed\n',
+            (2, 1),
+            "a quote or a bracket is opened and never closed",
+            "close the quote or bracket",
+        ),
+    ],
+)
+def test_libyaml_errors_are_explained_in_an_authors_words(
+    text: bytes, place: tuple[int, int], said: str, fix: str
+) -> None:
+    [finding] = load_document("x.yaml", text).findings
+    assert finding.rule == "yaml-syntax"
+    assert (finding.line, finding.column) == place
+    assert finding.message.startswith(said + " (YAML: ")
+    assert finding.hint.startswith(fix)

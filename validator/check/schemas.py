@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
 from validator.check.patterns import SchemaValidator
+from validator.check.rules.naming import Nearest
 from validator.findings import Finding, Rule, Severity
 from validator.read.document import MAX_LISTED_PER_RULE, Document, escape_token
 from validator.read.parse import is_plain
@@ -134,17 +135,19 @@ def _unknown_keys(
     """
     allowed = ", ".join(sorted(properties))
     unknown = [key for key in instance if key not in properties]
+    nearest = Nearest(properties)
 
     def finding(key: str) -> Finding:
         key_pointer = f"{pointer}/{escape_token(key)}"
         line, column = doc.position(key_pointer, key=True)
+        meant = nearest.to(key)
         return SCHEMA.finding(
             doc.path,
             line,
             column,
             f"unknown key {key!r} in {where}",
             pointer=key_pointer,
-            hint=f"check the spelling; allowed keys: {allowed}",
+            hint=(f"did you mean {meant}? " if meant else "") + f"allowed keys: {allowed}",
         )
 
     yield from map(finding, unknown[:MAX_LISTED_PER_RULE])

@@ -155,13 +155,57 @@ def syntax_finding(path: str, error: yaml.MarkedYAMLError) -> Finding:
             problem,
             hint="write the value out in full; anchors and aliases are not allowed",
         )
-    return SYNTAX.finding(
-        path,
-        line,
-        column,
-        problem,
-        hint="fix the YAML syntax here (check quotes, brackets and indentation)",
-    )
+    said, fix = _in_words(problem)
+    return SYNTAX.finding(path, line, column, f"{said} (YAML: {problem})", hint=fix)
+
+
+#: libyaml's wording, the likely cause in an author's words, and the likely fix.
+_EXPLAINED = (
+    (
+        "mapping values are not allowed",
+        "text contains a colon followed by a space, which YAML reads as the start of a key",
+        "quote the text, or write it as a block: the key alone with `>-`, the text indented "
+        "on the lines below",
+    ),
+    (
+        "did not find expected '-' indicator",
+        "a line inside a list is not indented like the list's items",
+        "start the line with `- ` at the items' indentation, or indent it under its item",
+    ),
+    (
+        "did not find expected key",
+        "a line is not indented like the keys around it",
+        "align the line with the keys of its mapping (spaces only), or quote text that "
+        "starts with a special character such as [ { * & ! | > ' \" % @ `",
+    ),
+    (
+        "could not find expected ':'",
+        "a key has no colon after it, or text runs on to a line YAML reads as a new key",
+        "add the colon, or quote the text or write it as a block (`>-`)",
+    ),
+    (
+        "found character that cannot start any token",
+        "an unquoted value starts with a character YAML reserves (@, ` or a tab)",
+        "quote the value",
+    ),
+    (
+        "found unexpected end of stream",
+        "a quote or a bracket is opened and never closed",
+        "close the quote or bracket that starts where the message says",
+    ),
+    (
+        "found unknown escape character",
+        "a double-quoted text holds a backslash that starts no escape (\\d, \\s)",
+        "double the backslash, or use single quotes",
+    ),
+)
+
+
+def _in_words(problem: str) -> tuple[str, str]:
+    for wording, cause, fix in _EXPLAINED:
+        if wording in problem:
+            return cause, fix
+    return "the file is not well-formed YAML here", "check quotes, brackets and indentation"
 
 
 def anchor_events(text: str) -> Iterator[yaml.Event]:

@@ -279,7 +279,7 @@ def is_ambiguous(value: str) -> bool:
     if not value or value[0] not in _NUMBER_START:
         return False
     if _DATE_OR_TIME.fullmatch(value):
-        return not _ISO_DATE.fullmatch(value)
+        return True  # PyYAML reads 2013-04-15 as a date object, not text
     if not _NUMBER_CHARACTERS.fullmatch(value):
         return False
     if _NUMBER.fullmatch(value):
@@ -289,6 +289,8 @@ def is_ambiguous(value: str) -> bool:
 
 def _ambiguous(value: str) -> tuple[str, str]:
     """Message and hint for an ambiguous scalar."""
+    if _DATE_OR_TIME.fullmatch(value) and len(value) <= _MAX_SHOWN:
+        return _date_like(value)
     if len(value) <= _MAX_SHOWN:
         return (
             f"unquoted {value} is not text to every YAML parser: {_reading(value)}",
@@ -301,6 +303,29 @@ def _ambiguous(value: str) -> tuple[str, str]:
         f"unquoted {_shown(value)} is not text to every YAML parser: "
         f"YAML parsers read it as {kind}",
         "quote it",
+    )
+
+
+def _date_like(value: str) -> tuple[str, str]:
+    """A date or time written without quotes: what other tools make of it, and the date
+    as the repository writes dates (YYYY-MM-DD, quoted)."""
+    if _ISO_DATE.fullmatch(value):
+        return (
+            f"unquoted date {value} is not text to every YAML parser: PyYAML reads it as a "
+            "date object, which JSON cannot hold",
+            f'quote it: "{value}"',
+        )
+    parts = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", value)
+    if parts:
+        year, month, day = parts.groups()
+        iso = f"{year}-{int(month):02d}-{int(day):02d}"
+        return (
+            f"{value} is a date without its leading zeros; dates are written YYYY-MM-DD",
+            f'write "{iso}"',
+        )
+    return (
+        f"unquoted {value} is not text to every YAML parser: {_reading(value)}",
+        f'quote it: "{value}", or give the date alone as "{value[:10]}"',
     )
 
 
@@ -342,6 +367,8 @@ def _reading(value: str) -> str:
         # PyYAML leaves y/n and leading-zero numbers as text; the specifications do not.
         if value in {"y", "Y", "n", "N"}:
             return "the YAML 1.1 specification reads it as a boolean"
+        if _DATE_OR_TIME.fullmatch(value):
+            return "YAML 1.1 parsers read a date and time as a timestamp"
         return "YAML 1.2 parsers read it as a number"
     return f"PyYAML reads it as {_kind(typed)} ({typed!r})"
 
@@ -357,6 +384,8 @@ def _kind(value: Any) -> str:
         return "null"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, datetime.datetime):
+        return "a date and time"
     if isinstance(value, datetime.date):
-        return "a date or time"
+        return "a date"
     return "text"
