@@ -13,11 +13,12 @@ applies to ``settings: [professional]`` only.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from validator.check.rules.naming import Nearest, shown
 from validator.check.rules.places import Places
 from validator.check.rules.scopes import AGE_RANGE, ALL_STATES, states_of
 from validator.consume.coverage import LINES_OF_BUSINESS
@@ -99,60 +100,68 @@ def check(doc: Document, version: Version) -> Iterator[Finding]:
 
 def pointers(data: dict[str, Any]) -> Iterator[str]:
     """Every line of business named: the repository-wide rules report on them."""
-    scopes = [("/applicability", data.get("applicability"))]
-    scopes += [
-        (f"/coverage/{index}/applicability", statement.get("applicability"))
-        for index, statement in enumerate(data.get("coverage", []))
-    ]
-    for where, scope in scopes:
-        for item in range(len((scope or {}).get("lines_of_business", []))):
+    for where, lines in _lines_named(data):
+        for item in range(len(lines)):
             yield f"{where}/lines_of_business/{item}"
 
 
 def check_lines(repository: Repository, today: date, places: Places) -> Iterator[Finding]:
     """Lines of business, which need the organisation's products."""
     organization = repository.organization
+    declared = shown(organization.products) or "none declared"
+    known = (*LINES_OF_BUSINESS, *organization.products)
     for version in repository.versions():
-        document = version.document
-        outer = (document.get("applicability") or {}).get("lines_of_business")
-        yield from _known_lines(version, places, "/applicability", outer, organization)
-        for index, statement in enumerate(document.get("coverage", [])):
+        nearest = Nearest(known)
+        for where, lines in _lines_named(version.document):
+            for item, line in enumerate(lines):
+                if organization.knows(line):
+                    continue
+                pointer = f"{where}/lines_of_business/{item}"
+                yield LINE_UNKNOWN.finding(
+                    version.path,
+                    *places.at(version.path, pointer),
+                    f"line of business {line!r} is neither a standard line "
+                    f"({', '.join(LINES_OF_BUSINESS)}) nor a product of the organisation "
+                    f"({declared})",
+                    pointer=pointer,
+                    hint=_correction(nearest.to(line)),
+                )
+        outer = (version.document.get("applicability") or {}).get("lines_of_business")
+        if outer is None:
+            continue  # the version names no line: its statements may name any
+        version_lines = _VersionLines(frozenset(outer), shown(outer))
+        for index, statement in enumerate(version.document.get("coverage", [])):
             inner = (statement.get("applicability") or {}).get("lines_of_business")
-            where = f"/coverage/{index}/applicability"
-            yield from _known_lines(version, places, where, inner, organization)
-            if inner is not None and outer is not None:
+            if inner is not None:
+                where = f"/coverage/{index}/applicability"
                 yield from _lines_within(
-                    version, places, where, statement, inner, outer, organization
+                    version, places, where, statement, inner, version_lines, organization
                 )
 
 
-def _known_lines(
-    version: Version,
-    places: Places,
-    where: str,
-    lines: list[str] | None,
-    organization: Organization,
-) -> Iterator[Finding]:
-    for item, line in enumerate(lines or ()):
-        if organization.knows(line):
-            continue
-        pointer = f"{where}/lines_of_business/{item}"
-        products = ", ".join(sorted(organization.products)) or "none declared"
-        yield LINE_UNKNOWN.finding(
-            version.path,
-            *places.at(version.path, pointer),
-            f"line of business {line!r} is neither a standard line "
-            f"({', '.join(LINES_OF_BUSINESS)}) nor a product of the organisation ({products})",
-            pointer=pointer,
-            hint=_correction(line, organization)
-            + "declare the product under `products` in policies/organization.yaml",
-        )
+@dataclass(frozen=True)
+class _VersionLines:
+    """The lines of business a version names, and how a message lists them."""
+
+    names: frozenset[str]
+    listing: str
 
 
-def _correction(line: str, organization: Organization) -> str:
-    known = [*LINES_OF_BUSINESS, *organization.products]
-    close = difflib.get_close_matches(line, known, n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}? If not, " if close else "correct the name, or "
+def _lines_named(document: dict[str, Any]) -> Iterator[tuple[str, list[str]]]:
+    """The lines of business of the version and of each statement, with where they are."""
+    scopes = [("/applicability", document.get("applicability"))]
+    scopes += [
+        (f"/coverage/{index}/applicability", statement.get("applicability"))
+        for index, statement in enumerate(document.get("coverage", []))
+    ]
+    for where, scope in scopes:
+        if scope is not None and "lines_of_business" in scope:
+            yield where, scope["lines_of_business"]
+
+
+def _correction(close: str | None) -> str:
+    declare = "declare the product under `products` in policies/organization.yaml"
+    return f"did you mean {close!r}? If not, {declare}" if close else f"correct it, or {declare}"
 
 
 def _lines_within(
@@ -161,13 +170,13 @@ def _lines_within(
     where: str,
     statement: dict[str, Any],
     inner: list[str],
-    outer: list[str],
+    outer: _VersionLines,
     organization: Organization,
 ) -> Iterator[Finding]:
     """A statement's line or product within the version's: the same, or a product of a
     line the version names. An unknown name is reported as unknown, not as outside."""
     for item, line in enumerate(inner):
-        within = line in outer or organization.products.get(line) in outer
+        within = line in outer.names or organization.products.get(line) in outer.names
         if within or not organization.knows(line):
             continue
         pointer = f"{where}/lines_of_business/{item}"
@@ -175,7 +184,7 @@ def _lines_within(
             version.path,
             *places.at(version.path, pointer),
             f"statement {statement['id']!r} names {line}, but the version applies only to "
-            f"{', '.join(outer)}",
+            f"{outer.listing}",
             pointer=pointer,
             hint=f"remove {line} from the statement, or add it to the version's applicability",
         )

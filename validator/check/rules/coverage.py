@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from validator.check.rules.places import NOWHERE, Places
-from validator.check.rules.scopes import Scope
+from validator.check.rules.scopes import Scope, Scopes
 from validator.findings import Finding, Rule, Severity
 from validator.model import codesets
 from validator.model.codesystems import ICD10_START, SYSTEMS
@@ -181,7 +181,7 @@ def _conflicts(repository: Repository) -> Iterator[Finding]:
     the number of distinct applicabilities of another determination in effect at once,
     one in the usual repository where policies apply to everyone.
     """
-    scopes: dict[str, Scope] = {}
+    scopes = _ScopeOfVersion(Scopes(repository.organization))
     for (system, code), rows in sorted(repository.code_index.items()):
         entries = sorted(_service_entries(repository, rows, scopes), key=_Entry.order)
         if len({entry.version.number for entry in entries}) < 2:
@@ -227,7 +227,7 @@ class _Entry:
 
 
 def _service_entries(
-    repository: Repository, rows: list[tuple[Version, CodeRow]], scopes: dict[str, Scope]
+    repository: Repository, rows: list[tuple[Version, CodeRow]], scopes: _ScopeOfVersion
 ) -> Iterator[_Entry]:
     """Rows of service groups: diagnoses and claim qualifiers are not coverage positions
     of their own, so they never conflict."""
@@ -239,11 +239,22 @@ def _service_entries(
         days = _in_effect(window, row.dates)
         if days is None:
             continue
-        scope = scopes.get(version.path)
+        yield _Entry(days, group.determination, scopes.of(version), version, row)
+
+
+class _ScopeOfVersion:
+    """Each version's scope, worked out once however many codes it lists."""
+
+    def __init__(self, scopes: Scopes) -> None:
+        self._scopes = scopes
+        self._by_path: dict[str, Scope] = {}
+
+    def of(self, version: Version) -> Scope:
+        scope = self._by_path.get(version.path)
         if scope is None:
-            scope = Scope.of(version.document.get("applicability"), repository.organization)
-            scopes[version.path] = scope
-        yield _Entry(days, group.determination, scope, version, row)
+            scope = self._scopes.of(version.document.get("applicability"))
+            self._by_path[version.path] = scope
+        return scope
 
 
 class _Longest:

@@ -11,10 +11,11 @@ versions finds exactly one thing.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
+from validator.check.rules.naming import Nearest
 from validator.findings import Finding, Rule, Severity
 from validator.model.codesystems import SYSTEMS
 from validator.model.versions import CodeGroup, Version
@@ -73,20 +74,39 @@ _QUALIFIERS = {
 }
 
 
+@dataclass(frozen=True)
+class _Named:
+    """What a version's statements may name: its groups and criteria trees, and the
+    criteria inside the trees (by id, with their tree's)."""
+
+    groups: dict[str, CodeGroup]
+    trees: dict[str, dict[str, Any]]
+    inside: dict[str, str]
+    #: The nearest name of each role, and of trees, for hints.
+    nearest: dict[str, Nearest]
+
+    @classmethod
+    def of(cls, version: Version) -> _Named:
+        groups = {group.id: group for group in reversed(version.groups)}  # the first wins
+        trees = {tree["id"]: tree for tree in reversed(version.document.get("criteria", []))}
+        inside = {node: tree["id"] for tree in trees.values() for node, _ in _nodes(tree, "")}
+        nearest = {
+            role: Nearest([g.id for g in groups.values() if g.role == role])
+            for role in _KIND_OF_ROLE
+        }
+        nearest["tree"] = Nearest(list(trees))
+        return cls(groups, trees, inside, nearest)
+
+
 def check(doc: Document, version: Version) -> Iterator[Finding]:
-    document = version.document
-    groups = {group.id: group for group in reversed(version.groups)}  # the first one wins
-    trees = {tree["id"]: tree for tree in reversed(document.get("criteria", []))}
-    inside = {node: tree["id"] for tree in trees.values() for node, _ in _nodes(tree, "")}
-    for index, statement in enumerate(document.get("coverage", [])):
+    named = _Named.of(version)
+    for index, statement in enumerate(version.document.get("coverage", [])):
         where = f"/coverage/{index}"
         for place, name, pointer in _group_names(statement, where):
-            yield from _group_reference(doc, groups, place, name, pointer)
+            yield from _group_reference(doc, named, place, name, pointer)
         if "criteria" in statement:
-            yield from _tree_reference(
-                doc, groups, trees, inside, statement["criteria"], f"{where}/criteria"
-            )
-    yield from _duplicates(doc, document)
+            yield from _tree_reference(doc, named, statement["criteria"], f"{where}/criteria")
+    yield from _duplicates(doc, version.document)
 
 
 def describe(group: CodeGroup) -> str:
@@ -109,18 +129,17 @@ def _group_names(statement: dict[str, Any], where: str) -> Iterator[tuple[str, s
 
 
 def _group_reference(
-    doc: Document, groups: dict[str, CodeGroup], place: str, name: str, pointer: str
+    doc: Document, named: _Named, place: str, name: str, pointer: str
 ) -> Iterator[Finding]:
     wanted = _ROLE_OF_PLACE[place]
-    group = groups.get(name)
+    group = named.groups.get(name)
     if group is None:
-        fitting = [g.id for g in groups.values() if g.role == wanted]
         yield UNKNOWN.finding(
             doc.path,
             *doc.position(pointer),
             f"{place} names group {name!r}, which this version does not have",
             pointer=pointer,
-            hint=_nearest(name, fitting, f"{_KIND_OF_ROLE[wanted]} groups"),
+            hint=_suggestion(name, named.nearest[wanted], f"{_KIND_OF_ROLE[wanted]} groups"),
         )
     elif group.role != wanted:
         yield WRONG_KIND.finding(
@@ -134,42 +153,34 @@ def _group_reference(
         )
 
 
-def _tree_reference(
-    doc: Document,
-    groups: dict[str, CodeGroup],
-    trees: dict[str, dict[str, Any]],
-    inside: dict[str, str],
-    name: str,
-    pointer: str,
-) -> Iterator[Finding]:
-    if name in trees:
+def _tree_reference(doc: Document, named: _Named, name: str, pointer: str) -> Iterator[Finding]:
+    if name in named.trees:
         return
-    if name in inside:
-        message = f"criteria names {name!r}, a criterion inside the tree {inside[name]!r}"
-        hint = f"name the tree, {inside[name]!r}, or make {name!r} a tree of its own"
-    elif name in groups:
-        message = f"criteria names {name!r}, {describe(groups[name])}, not a criteria tree"
-        hint = _nearest(name, list(trees), "criteria trees")
+    tree = named.inside.get(name)
+    if tree is not None:
+        message = f"criteria names {name!r}, a criterion inside the tree {tree!r}"
+        hint = f"name the tree, {tree!r}, or make {name!r} a tree of its own"
+    elif name in named.groups:
+        message = f"criteria names {name!r}, {describe(named.groups[name])}, not a criteria tree"
+        hint = _suggestion(name, named.nearest["tree"], "criteria trees")
     else:
         yield UNKNOWN.finding(
             doc.path,
             *doc.position(pointer),
             f"criteria names {name!r}, which is not a criteria tree of this version",
             pointer=pointer,
-            hint=_nearest(name, list(trees), "criteria trees"),
+            hint=_suggestion(name, named.nearest["tree"], "criteria trees"),
         )
         return
     yield WRONG_KIND.finding(doc.path, *doc.position(pointer), message, pointer=pointer, hint=hint)
 
 
-def _nearest(name: str, candidates: list[str], kind: str) -> str:
-    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-    if close:
-        return f"did you mean {close[0]!r}?"
-    if candidates:
-        shown = ", ".join(sorted(candidates)[:8])
-        more = ", ..." if len(candidates) > 8 else ""
-        return f"the version's {kind} are: {shown}{more}"
+def _suggestion(name: str, nearest: Nearest, kind: str) -> str:
+    close = nearest.to(name)
+    if close is not None:
+        return f"did you mean {close!r}?"
+    if nearest.known:
+        return f"the version's {kind} are: {nearest.listing}"
     return f"add the {kind.removesuffix('s')} to the version, or remove the reference"
 
 

@@ -52,16 +52,7 @@ class Scope:
 
     @classmethod
     def of(cls, applicability: dict[str, Any] | None, organization: Organization) -> Scope:
-        scope = applicability or {}
-        ages = scope.get("ages", {})
-        return cls(
-            lines=_lines(scope.get("lines_of_business"), organization),
-            states=states_of(scope["states"]) if "states" in scope else None,
-            settings=_values(scope.get("settings")),
-            places_of_service=_values(scope.get("places_of_service")),
-            ages=(ages.get("minimum", AGE_RANGE[0]), ages.get("maximum", AGE_RANGE[1])),
-            sexes=_values(scope.get("sexes")),
-        )
+        return Scopes(organization).of(applicability)
 
     def overlaps(self, other: Scope) -> bool:
         """Whether some claim falls under both."""
@@ -75,17 +66,37 @@ class Scope:
         )
 
 
+class Scopes:
+    """The scopes of applicabilities under one organisation, whose products are sorted
+    by their line of business once."""
+
+    def __init__(self, organization: Organization) -> None:
+        self._products: dict[str, list[str]] = {}
+        for product, line in sorted(organization.products.items()):
+            self._products.setdefault(line, []).append(product)
+
+    def of(self, applicability: dict[str, Any] | None) -> Scope:
+        scope = applicability or {}
+        ages = scope.get("ages", {})
+        return Scope(
+            lines=self._lines(scope.get("lines_of_business")),
+            states=states_of(scope["states"]) if "states" in scope else None,
+            settings=_values(scope.get("settings")),
+            places_of_service=_values(scope.get("places_of_service")),
+            ages=(ages.get("minimum", AGE_RANGE[0]), ages.get("maximum", AGE_RANGE[1])),
+            sexes=_values(scope.get("sexes")),
+        )
+
+    def _lines(self, listed: list[str] | None) -> frozenset[str] | None:
+        if listed is None:
+            return None
+        return frozenset(
+            billed for name in listed for billed in (name, *self._products.get(name, ()))
+        )
+
+
 def _values(listed: list[str] | None) -> frozenset[str] | None:
     return None if listed is None else frozenset(listed)
-
-
-def _lines(listed: list[str] | None, organization: Organization) -> frozenset[str] | None:
-    if listed is None:
-        return None
-    by_line: dict[str, set[str]] = {}
-    for product, line in organization.products.items():
-        by_line.setdefault(line, set()).add(product)
-    return frozenset(billed for name in listed for billed in (name, *sorted(by_line.get(name, ()))))
 
 
 def _meet(one: frozenset[str] | None, other: frozenset[str] | None) -> bool:
