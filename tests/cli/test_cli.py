@@ -28,9 +28,11 @@ def test_the_repository_itself_is_valid(capsys: pytest.CaptureFixture[str]) -> N
 def test_errors_exit_1_and_warnings_only_with_strict(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (repo / "policies" / "notes.txt").write_text("a stray file\n")
-    assert main(["validate", "--root", str(repo)]) == EXIT_OK
-    assert main(["validate", "--root", str(repo), "--strict"]) == EXIT_FINDINGS
+    # On 2022-06-01 the minimal version's review (due 2021-01-01) is overdue: a warning.
+    late = ["--today", "2022-06-01"]
+    assert main(["validate", "--root", str(repo), *late]) == EXIT_OK
+    assert "warning review-overdue" in capsys.readouterr().out
+    assert main(["validate", "--root", str(repo), "--strict", *late]) == EXIT_FINDINGS
     (repo / "policies" / "0100" / "2020-01-01.yaml").write_text("number: 0100\n")
     assert main(["validate", "--root", str(repo)]) == EXIT_FINDINGS
 

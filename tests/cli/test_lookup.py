@@ -80,7 +80,7 @@ def lookup(root: Path, capsys: pytest.CaptureFixture[str], *context: str) -> tup
 
 HEAD = (
     "  policy L1 Transthoracic Echocardiography\n"
-    "    version 2020-01-01 (policies/L1/2020-01-01.yaml), in effect 2020-01-01 to open-ended\n"
+    "    version 2020-01-01 (policies/L1/2020-01-01.yaml), in effect 2020-01-01, open-ended\n"
 )
 
 

@@ -94,7 +94,7 @@ def test_the_seed_lookup_and_review(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == (
         "CPT 97545 on 2012-06-01:\n"
         "  policy 0324 Work Hardening Programs\n"
-        "    version 2011-04-15 (policies/0324/2011-04-15.yaml), in effect 2011-04-15 to "
+        "    version 2011-04-15 (policies/0324/2011-04-15.yaml), in effect 2011-04-15, "
         "open-ended\n"
         '    not covered: not medically necessary (under "Not Medically Necessary/Not Covered")\n'
     )
@@ -122,7 +122,7 @@ def test_lookup_json(capsys: pytest.CaptureFixture[str]) -> None:
                 "title": "Spine Surgery",
                 "version": "2015-01-01",
                 "path": "policies/0518/2015-01-01.yaml",
-                "window": {"start": "2015-01-01", "end": "2020-07-01"},
+                "window": {"start": "2015-01-01", "end": "2020-07-01", "through": "2020-06-30"},
                 "group": "medically-necessary-when-criteria-are-met-cpt",
                 "role": "service",
                 "determination": "conditionally-covered",
@@ -159,11 +159,11 @@ def test_show_names_what_a_policy_supersedes_and_what_superseded_it(
     assert capsys.readouterr().out == (
         "policy 0518 Spine Surgery\n"
         "on 2020-06-01: version 2015-01-01 (policies/0518/2015-01-01.yaml), in effect "
-        "2015-01-01 to 2020-06-30\n"
+        "2015-01-01 through 2020-06-30\n"
         "  status active; next review 2020-07-01\n"
         "versions:\n"
-        "  2015-01-01  active   in effect 2015-01-01 to 2020-06-30\n"
-        "  2020-07-01  active   in effect 2020-07-01 to open-ended\n"
+        "  2015-01-01  active   in effect 2015-01-01 through 2020-06-30\n"
+        "  2020-07-01  active   in effect 2020-07-01, open-ended\n"
         "supersedes: 0077 (legacy), 0101, 0102\n"
         'continues: Great-West Healthcare policy 0518 "Spine Surgery" (last reviewed '
         "2011-06-01)\n"

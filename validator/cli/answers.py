@@ -21,7 +21,8 @@ def window_json(window: Window | None) -> dict[str, str | None] | None:
         return None
     return {
         "start": window.start.isoformat(),
-        "end": window.end.isoformat() if window.end else None,
+        "end": window.end.isoformat() if window.end else None,  # first day not in effect
+        "through": window.through.isoformat() if window.through else None,  # last day in it
     }
 
 

@@ -34,9 +34,16 @@ class Window:
         )
 
     def describe(self) -> str:
-        """The window for a reader: both days inclusive."""
-        last = self.end - timedelta(days=1) if self.end else None
-        return f"{self.start} to {last or 'open-ended'}"
+        """The window for a reader, both days included: ``2011-04-15 through 2013-04-14``
+        (the JSON forms give ``end``, the first day no longer in effect, and ``through``)."""
+        if self.end is None:
+            return f"{self.start}, open-ended"
+        return f"{self.start} through {self.through}"
+
+    @property
+    def through(self) -> date | None:
+        """The last day in effect; None while open-ended."""
+        return None if self.end is None else self.end - timedelta(days=1)
 
 
 @dataclass(frozen=True)

@@ -232,8 +232,8 @@ def _layout_finding(path: str) -> Finding | None:
         0,
         0,
         "not a policy version (policies/<number>/<effective>.yaml) or the organisation file",
-        hint="move it to policies/<number>/<YYYY-MM-DD>.yaml or out of policies/",
-        severity=Severity.WARNING,
+        hint="move it to policies/<number>/<YYYY-MM-DD>.yaml, or out of policies/ (a README.md "
+        "or a dotfile may stay)",
     )
 
 
