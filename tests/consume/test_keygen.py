@@ -120,3 +120,17 @@ def test_no_half_pair_is_left_when_the_public_key_cannot_be_written(tmp_path: Pa
     with pytest.raises(KeyFileError, match="No such file or directory"):
         generate_keypair(private, tmp_path / "nowhere" / "release.pub")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["release.pub"]
+
+
+def test_a_private_key_is_never_left_where_git_add_would_commit_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    assert main(["keygen", str(tmp_path / "release")]) == 2
+    assert "`git add .` would commit the private key" in capsys.readouterr().err
+    assert list(tmp_path.glob("release.*")) == []
+    (tmp_path / ".gitignore").write_text("*.key\n")
+    assert main(["keygen", str(tmp_path / "release")]) == 0
+    assert (tmp_path / "release.key").is_file()

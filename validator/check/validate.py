@@ -30,6 +30,7 @@ from validator.check.rules import (
     supersession,
     timeline,
 )
+from validator.check.rules import paths as paths_rules
 from validator.check.rules.places import NOWHERE, Places, Pointers, Position, look_up
 from validator.check.schemas import (
     FORMAT_FIRST,
@@ -240,6 +241,7 @@ def validate_sources(
     retirements: list[Retirement] = []
     places: dict[str, dict[str, Position]] = {}
     organization = None
+    unreadable: dict[str, list[date]] = defaultdict(list)
     for source in sources:
         result = check_source(source)
         findings.extend(result.findings)
@@ -247,11 +249,19 @@ def validate_sources(
             places[source.path] = result.places
         if result.version is not None:
             versions.append(result.version)
+        elif is_version_path(source.path):
+            _, number, name = source.path.split("/")
+            effective = _date_named(name)
+            if effective is not None:
+                unreadable[number].append(effective)
         if result.retirement is not None:
             retirements.append(result.retirement)
         organization = organization or result.organization
-    repository = Repository.build(versions, retirements, Organization.from_document(organization))
+    repository = Repository.build(
+        versions, retirements, Organization.from_document(organization), unreadable
+    )
     findings.extend(check_repository(repository, today, Places(places)))
+    findings = _no_overwriting_hints(findings, versions, {source.path for source in sources})
     if report_on is not None:
         findings = [finding for finding in findings if finding.path in report_on]
     count = len(sources) if report_on is None else len(report_on & {s.path for s in sources})
@@ -262,6 +272,35 @@ def validate_sources(
         organization,
         {source.path: source.raw for source in sources},
     )
+
+
+def _date_named(name: str) -> date | None:
+    """The effective date a version's file name gives, when it gives one."""
+    try:
+        return date.fromisoformat(name.removesuffix(".yaml"))
+    except ValueError:
+        return None
+
+
+def _no_overwriting_hints(
+    findings: list[Finding], versions: list[Version], paths: set[str]
+) -> list[Finding]:
+    """A path-effective fix never suggests renaming a file onto another version: where
+    the name its effective date gives is taken, the fix is to correct the date."""
+    effective = {version.path: version.effective for version in versions}
+    fixed = []
+    for finding in findings:
+        day = effective.get(finding.path) if finding.rule == paths_rules.EFFECTIVE.id else None
+        if day is not None:
+            target = f"{finding.path.rsplit('/', 1)[0]}/{day.isoformat()}.yaml"
+            if target in paths:
+                finding = replace(
+                    finding,
+                    hint=f"correct the effective date: {target} exists already, and two "
+                    "versions cannot share a date",
+                )
+        fixed.append(finding)
+    return fixed
 
 
 def validate(root: Path, arguments: list[str] | None = None, today: date | None = None) -> Report:

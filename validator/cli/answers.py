@@ -97,6 +97,12 @@ def show_text(repository: Repository, policy: Policy, on: date) -> str:
             f"on {on}: version {current.effective} ({current.path}), in effect {window.describe()}",
             f"  status {current.status}; next review {review}",
         ]
+    for posted in _posted(policy, on):
+        published = f", published {posted.published}" if posted.published else ""
+        lines.append(
+            f"posted: version {posted.effective} ({posted.path}{published}) takes effect "
+            f"{posted.effective}; until then the version above governs"
+        )
     lines.append("versions:")
     for version in policy.versions:
         window = policy.window(version)
@@ -118,6 +124,15 @@ def show_text(repository: Repository, policy: Policy, on: date) -> str:
     return text_lines(lines)
 
 
+def _posted(policy: Policy, on: date) -> list[Version]:
+    """Versions posted to take effect after ``on``: the future a reader should know of."""
+    return [
+        version
+        for version in policy.versions
+        if policy.window(version) is not None and version.effective > on
+    ]
+
+
 def show_json(repository: Repository, policy: Policy, on: date) -> str:
     current = policy.in_effect(on)
     family = supersession(repository, policy)
@@ -137,6 +152,7 @@ def show_json(repository: Repository, policy: Policy, on: date) -> str:
             "title": policy.title,
             "on": on.isoformat(),
             "in_effect": version_json(current) if current else None,
+            "posted": [version_json(v) for v in _posted(policy, on)],
             "versions": [version_json(v) for v in policy.versions],
             "replaces": family.replaces,
             "replaced_by": [

@@ -7,7 +7,9 @@ Exit codes (also in the README):
   governs the code on the date; ``show``: no such policy; ``bundle``: the repository
   has errors, nothing written; ``verify``: the bundle failed verification;
 * 2 - usage error: unknown option, missing argument, no ``policies/`` under ``--root``;
-* 3 - internal error: a bug in policyrepo; ``--debug`` shows the traceback.
+* 3 - internal error: a bug in policyrepo; ``--debug`` shows the traceback;
+* 4 - ``lookup``, ``show``, ``review``, ``prior-auth``: answered, but some files have
+  errors and were left out, so the answer may be incomplete.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -26,6 +29,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
+EXIT_INCOMPLETE = 4
 
 
 class UsageError(Exception):
@@ -81,8 +85,23 @@ def repository_root(args: argparse.Namespace) -> Path:
     return root
 
 
-def load_repository(args: argparse.Namespace) -> Repository:
-    """The repository model; files that do not load or match the schema are left out."""
+@dataclass(frozen=True)
+class Loaded:
+    """The repository model, and whether every file could be read into it."""
+
+    repository: Repository
+    complete: bool
+
+    def exit_code(self, answered: bool = True) -> int:
+        """EXIT_INCOMPLETE when files were left out: even "no version" may be wrong then."""
+        if not self.complete:
+            return EXIT_INCOMPLETE
+        return EXIT_OK if answered else EXIT_FINDINGS
+
+
+def load_repository(args: argparse.Namespace) -> Loaded:
+    """The repository model; files that do not load or match the schema are left out,
+    and the answer says so (on stderr, and in the exit code)."""
     report = validate(repository_root(args), None, getattr(args, "today", None))
     broken = len({f.path for f in report.findings if f.severity is Severity.ERROR})
     if broken:
@@ -91,4 +110,4 @@ def load_repository(args: argparse.Namespace) -> Repository:
             "answers may be incomplete (run policyrepo validate)",
             file=sys.stderr,
         )
-    return report.repository
+    return Loaded(report.repository, complete=not broken)

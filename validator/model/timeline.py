@@ -10,7 +10,9 @@ Building the windows sorts each policy's versions once: O(V log V) for V version
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -88,6 +90,9 @@ class Policy:
     versions: list[Version]
     windows: dict[str, Window] = field(default_factory=dict)
     record: Retirement | None = None  # policies/<number>/retirement.yaml, when there is one
+    #: Effective dates of versions whose files could not be read or did not match the
+    #: schema, sorted: answers about dates from the first of them may be incomplete.
+    unreadable: list[date] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -153,8 +158,16 @@ def _sort_key(version: Version) -> tuple[date, str]:
     return (version.effective, version.path)
 
 
-def compute_windows(versions: list[Version], retired: date | None) -> dict[str, Window]:
-    """Windows of one policy's versions, sorted by effective date: one pass, O(V)."""
+def compute_windows(
+    versions: list[Version], retired: date | None, unreadable: Sequence[date] = ()
+) -> dict[str, Window]:
+    """Windows of one policy's versions, sorted by effective date: one pass, O(V).
+
+    ``unreadable`` are the effective dates (from their file names) of versions whose files
+    could not be read or did not match the schema: each still ends the window of the
+    version before it, so that a broken new version does not leave the old one looking
+    open-ended (and reported for what it would do after the new one takes effect).
+    """
     in_force = [v for v in versions if not v.is_draft]
     windows: dict[str, Window] = {}
     next_start: date | None = None  # the first later effective date, walking backwards
@@ -168,6 +181,9 @@ def compute_windows(versions: list[Version], retired: date | None) -> dict[str, 
         if retired is not None and version.effective >= retired:
             continue  # takes effect after the policy was retired: never in effect
         ends = [end for end in (next_start, retired) if end is not None]
+        later = bisect.bisect_right(unreadable, version.effective)
+        if later < len(unreadable):
+            ends.append(unreadable[later])
         windows[version.path] = Window(version.effective, min(ends) if ends else None)
     return windows
 
@@ -187,16 +203,25 @@ class Repository:
         versions: list[Version],
         retirements: list[Retirement] | None = None,
         organization: Organization | None = None,
+        unreadable: dict[str, list[date]] | None = None,
     ) -> Repository:
+        """The repository of ``versions``; ``unreadable`` gives, by policy number, the
+        effective dates of versions that could not be read (see compute_windows)."""
         by_number: dict[str, list[Version]] = defaultdict(list)
         for version in versions:
             by_number[version.number].append(version)
         records = {r.number: r for r in sorted(retirements or [], key=lambda r: r.path)}
+        broken = unreadable or {}
         policies = {}
         for number in sorted(by_number):
             ordered = sorted(by_number[number], key=_sort_key)
-            policy = Policy(number, ordered, record=records.pop(number, None))
-            policy.windows = compute_windows(ordered, policy.retired)
+            policy = Policy(
+                number,
+                ordered,
+                record=records.pop(number, None),
+                unreadable=sorted(broken.get(number, [])),
+            )
+            policy.windows = compute_windows(ordered, policy.retired, policy.unreadable)
             policies[number] = policy
         return cls(policies, organization or Organization(), list(records.values()))
 

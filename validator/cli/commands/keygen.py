@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,33 @@ def _names_a_directory(prefix: str) -> bool:
     return prefix.endswith(("/", os.sep)) or Path(prefix).name == "" or Path(prefix).is_dir()
 
 
+def _would_be_committed(path: Path) -> bool:
+    """Whether ``git add .`` in the work tree holding ``path`` would add it: inside a work
+    tree and not ignored. No git, or no work tree, adds nothing."""
+    directory = path.absolute().parent
+    if not directory.is_dir():
+        return False  # generate_keypair reports the missing directory
+    try:
+        inside = subprocess.run(
+            ["git", "-C", str(directory), "rev-parse", "--is-inside-work-tree"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
+        if inside.returncode != 0 or inside.stdout.strip() != "true":
+            return False
+        ignored = subprocess.run(
+            ["git", "-C", str(directory), "check-ignore", "--quiet", "--", path.name],
+            capture_output=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return ignored.returncode == 1  # 0: ignored; 1: not ignored; 128: an error
+
+
 def run(args: argparse.Namespace) -> int:
     prefix: str = args.prefix
     if _names_a_directory(prefix):
@@ -43,6 +71,12 @@ def run(args: argparse.Namespace) -> int:
             raise options.UsageError(
                 f"{printable(str(path))} exists; choose another PREFIX or move it away"
             )
+    if _would_be_committed(private):
+        raise options.UsageError(
+            f"{printable(str(private))} is inside a git work tree and not ignored: `git add .` "
+            "would commit the private key; write it outside the repository (for example "
+            "policyrepo keygen ~/keys/release) or add the name to .gitignore first"
+        )
     try:
         signing.generate_keypair(private, public)
     except signing.KeyFileError as error:

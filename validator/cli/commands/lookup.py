@@ -114,11 +114,11 @@ def run(args: argparse.Namespace) -> int:
     code = args.code.strip().upper()
     on = args.on or date.today()
     context = context_of(args, on)
-    repository = options.load_repository(args)
+    loaded = options.load_repository(args)
     role = SYSTEMS[system].role
-    answered, output = _answer(repository, role, system, code, on, context, args.format)
+    answered, output = _answer(loaded.repository, role, system, code, on, context, args.format)
     sys.stdout.write(output)
-    return options.EXIT_OK if answered else options.EXIT_FINDINGS
+    return loaded.exit_code(answered)
 
 
 def _answer(

@@ -43,7 +43,7 @@ _RENDER = {
 
 def run(args: argparse.Namespace) -> int:
     on = args.on or date.today()
-    repository = options.load_repository(args)
-    items = resolve.prior_authorizations(repository, on, args.line_of_business)
+    loaded = options.load_repository(args)
+    items = resolve.prior_authorizations(loaded.repository, on, args.line_of_business)
     sys.stdout.write(_RENDER[args.format](on, args.line_of_business, items))
-    return options.EXIT_OK
+    return loaded.exit_code()

@@ -28,7 +28,8 @@ def add_parser(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     today = args.today or date.today()
-    due = resolve.due_for_review(options.load_repository(args), today, args.within)
+    loaded = options.load_repository(args)
+    due = resolve.due_for_review(loaded.repository, today, args.within)
     render = answers.review_json if args.format == "json" else answers.review_text
     sys.stdout.write(render(due, today, args.within))
-    return options.EXIT_OK
+    return loaded.exit_code()

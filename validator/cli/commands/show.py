@@ -25,11 +25,11 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    repository = options.load_repository(args)
-    policy = repository.policies.get(args.number)
+    loaded = options.load_repository(args)
+    policy = loaded.repository.policies.get(args.number)
     if policy is None:
         print(f"policyrepo: no policy {printable(args.number)} in the repository", file=sys.stderr)
-        return options.EXIT_FINDINGS
+        return loaded.exit_code(answered=False)
     render = answers.show_json if args.format == "json" else answers.show_text
-    sys.stdout.write(render(repository, policy, args.on or date.today()))
-    return options.EXIT_OK
+    sys.stdout.write(render(loaded.repository, policy, args.on or date.today()))
+    return loaded.exit_code()
