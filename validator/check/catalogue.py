@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from validator.check import schemas
+from validator.check import history, schemas
 from validator.check.rules import (
     applicability,
     codes,
@@ -19,6 +19,7 @@ from validator.check.rules import (
     dates,
     limits,
     paths,
+    placeholders,
     references,
     retirement,
     service_dates,
@@ -33,12 +34,14 @@ FAMILIES = (
     "Reading the file",
     "Repository layout",
     "Schema",
+    "Text",
     "Dates",
     "Codes",
     "Statements",
     "Applicability",
     "Timeline",
     "Supersession",
+    "History",
 )
 
 #: Every module that defines rules, from the first stage a file meets to the last.
@@ -49,6 +52,7 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     files,
     paths,
     schemas,
+    placeholders,
     dates,
     service_dates,
     codes,
@@ -60,6 +64,7 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     timeline,
     retirement,
     supersession,
+    history,
 )
 
 

@@ -24,13 +24,13 @@ from validator.check.rules import (
     dates,
     limits,
     paths,
+    placeholders,
     references,
     retirement,
     service_dates,
     supersession,
     timeline,
 )
-from validator.check.rules import paths as paths_rules
 from validator.check.rules.places import NOWHERE, Places, Pointers, Position, look_up
 from validator.check.schemas import (
     FORMAT_FIRST,
@@ -66,6 +66,7 @@ _SORT_KEY = attrgetter(*(field.name for field in fields(Finding)))
 #: The rules for one version, in order: each a function of its document and model.
 VERSION_CHECKS: tuple[Callable[[Document, Version], Iterator[Finding]], ...] = (
     paths.check,
+    placeholders.check,
     dates.check,
     service_dates.check,
     codes.check,
@@ -143,6 +144,7 @@ def check_source(source: SourceFile) -> FileResult:
     if schema_findings:
         return FileResult(listed(findings, doc.left_out))
     if schema == ORGANIZATION_SCHEMA:
+        findings.extend(placeholders.check_organization(doc))
         return FileResult(listed(findings, doc.left_out), organization=doc.data)
     if schema == RETIREMENT_SCHEMA:
         record = build_retirement(doc)
@@ -283,17 +285,17 @@ def _date_named(name: str) -> date | None:
 
 
 def _no_overwriting_hints(
-    findings: list[Finding], versions: list[Version], paths: set[str]
+    findings: list[Finding], versions: list[Version], existing: set[str]
 ) -> list[Finding]:
     """A path-effective fix never suggests renaming a file onto another version: where
     the name its effective date gives is taken, the fix is to correct the date."""
     effective = {version.path: version.effective for version in versions}
     fixed = []
     for finding in findings:
-        day = effective.get(finding.path) if finding.rule == paths_rules.EFFECTIVE.id else None
+        day = effective.get(finding.path) if finding.rule == paths.EFFECTIVE.id else None
         if day is not None:
             target = f"{finding.path.rsplit('/', 1)[0]}/{day.isoformat()}.yaml"
-            if target in paths:
+            if target in existing:
                 finding = replace(
                     finding,
                     hint=f"correct the effective date: {target} exists already, and two "

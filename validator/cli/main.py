@@ -15,6 +15,7 @@ from validator.cli import options
 from validator.cli.commands import (
     bundle,
     diff,
+    init,
     keygen,
     lookup,
     migrate,
@@ -40,6 +41,7 @@ COMMANDS = (
     new,
     retire,
     migrate,
+    init,
     bundle,
     keygen,
     verify,

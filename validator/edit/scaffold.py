@@ -49,7 +49,7 @@ def _quoted(text: str) -> str:
     return quoted
 
 
-def _create(target: Path, text: str) -> None:
+def create_new(target: Path, text: str) -> None:
     """Create ``target`` with ``text``; an existing path, link or not, is never replaced."""
     target.parent.mkdir(parents=True, exist_ok=True)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
@@ -108,7 +108,7 @@ def new_version(root: Path, number: str, effective: date, today: date) -> Writte
     tree.pop("corrections", None)  # corrections belong to the version they correct
     _add_revision(tree, today)
     target = root / POLICIES_DIR / number / f"{effective.isoformat()}.yaml"
-    _create(target, _dump(tree))
+    create_new(target, _dump(tree))
     return Written(
         target.relative_to(root).as_posix(),
         "a draft: write the changes and the revision summary, then set status: active "
@@ -183,7 +183,7 @@ def new_policy(root: Path, number: str, title: str, effective: date) -> Written:
         "    basis: not-medically-necessary",
         f'    text: "{PLACEHOLDER} the coverage position, verbatim."',
     ]
-    _create(target, "\n".join(lines) + "\n")
+    create_new(target, "\n".join(lines) + "\n")
     return Written(
         target.relative_to(root).as_posix(),
         "a draft: write the coverage statements, codes and text marked TODO",
@@ -229,7 +229,7 @@ def retire(
             f'{on} (replaces: - number: "{number}"); the validator checks both agree'
         )
     target = root / POLICIES_DIR / number / RETIREMENT_NAME
-    _create(target, "\n".join(lines) + "\n")
+    create_new(target, "\n".join(lines) + "\n")
     return Written(target.relative_to(root).as_posix(), note)
 
 
