@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -51,12 +50,12 @@ def environment(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 @pytest.fixture
-def policies(tmp_path: Path) -> Iterator[Path]:
+def policies(tmp_path: Path) -> Path:
     """A policy repository holding the timeline example (a consolidation), committed."""
     shutil.copytree(FIXTURES / "valid" / "timeline" / "policies", tmp_path / "policies")
     git(tmp_path, "init", "-q")
     commit(tmp_path)
-    yield tmp_path
+    return tmp_path
 
 
 def try_repo(root: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
