@@ -127,17 +127,44 @@ def _differences(
         return
     if after is None:
         if before is not None:
-            yield REDUCTION, "no longer listed (was " + _determinations(before) + ")"
+            best = max(_RANK[s["determination"]] for s in before["statements"].values())
+            # Dropping a code that was not covered takes no coverage away.
+            kind = REDUCTION if best > 0 else CHANGED
+            yield kind, "no longer listed (was " + _determinations(before) + ")"
         return
     assert before is not None
     yield from _scope("applicability", before["applicability"], after["applicability"])
     old_statements, new_statements = before["statements"], after["statements"]
-    for name in sorted(old_statements.keys() - new_statements.keys()):
-        yield CHANGED, f"{name} no longer governs it"
-    for name in sorted(new_statements.keys() - old_statements.keys()):
-        yield CHANGED, f"{name} now governs it ({new_statements[name]['determination']})"
+    if old_statements.keys() != new_statements.keys():
+        yield from _regoverned(old_statements, new_statements)
     for name in sorted(old_statements.keys() & new_statements.keys()):
         yield from _statement(name, old_statements[name], new_statements[name])
+
+
+_PA_LEVEL = {"not-required": 0, "conditional": 1, "required": 2}
+
+
+def _regoverned(
+    old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]
+) -> Iterator[tuple[str, str]]:
+    """Other rules govern the code now (a table's position gave way to a statement's, or
+    a statement was added or dropped): compared on the best they allow and on prior
+    authorisation."""
+    was = max(_RANK[s["determination"]] for s in old.values())
+    now = max(_RANK[s["determination"]] for s in new.values())
+    names = ", ".join(sorted(new))
+    wording = f"now governed by {names} ({_determinations({'statements': new})}), was " + (
+        f"{', '.join(sorted(old))} ({_determinations({'statements': old})})"
+    )
+    yield (EXPANSION if now > was else REDUCTION if now < was else CHANGED), wording
+    old_pa = max(_PA_LEVEL[s.get("prior_authorization", "not-required")] for s in old.values())
+    needing = [
+        n
+        for n, s in new.items()
+        if _PA_LEVEL[s.get("prior_authorization", "not-required")] > old_pa
+    ]
+    for name in sorted(needing):
+        yield PRIOR_AUTH, f"{name}: prior authorisation {new[name]['prior_authorization']}"
 
 
 def _determinations(facts: dict[str, Any]) -> str:
