@@ -29,8 +29,8 @@ from validator.publish.provenance import Provenance
 
 def versions(policies: int, per_version: int) -> list[Version]:
     groups = (
-        CodeGroup("Covered", "covered", None, "CPT", None),
-        CodeGroup("Not covered", "not-covered", None, "ICD-10-CM", None),
+        CodeGroup("covered", "Covered", "covered", None, "CPT", None),
+        CodeGroup("not-covered", "Not covered", "not-covered", None, "ICD-10-CM", None),
     )
 
     def rows(p: int) -> tuple[CodeRow, ...]:

@@ -26,8 +26,8 @@ TODAY = date(2026, 11, 27)
 
 def versions(policies: int) -> list[Version]:
     groups = (
-        CodeGroup("Covered", "covered", None, "CPT", None),
-        CodeGroup("Not covered", "not-covered", None, "CPT", None),
+        CodeGroup("covered", "Covered", "covered", None, "CPT", None),
+        CodeGroup("not-covered", "Not covered", "not-covered", None, "CPT", None),
     )
     return synthetic_versions(
         policies,

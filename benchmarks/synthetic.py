@@ -33,7 +33,12 @@ def synthetic_versions(
                     retired=None,
                     groups=groups,
                     codes=codes,
-                    document={"number": number, "title": f"Policy {number}"},
+                    document={
+                        "format": 2,
+                        "number": number,
+                        "title": f"Policy {number}",
+                        "coverage": [],
+                    },
                 )
             )
     return made
