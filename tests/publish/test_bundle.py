@@ -27,7 +27,7 @@ def test_the_repository_bundle_is_schema_valid_and_verifies(
 ) -> None:
     out = tmp_path / "dist"
     assert build(ROOT, out) == 0
-    assert capsys.readouterr().out == "wrote " + str(out) + "/: 7 files, 1 policy\n"
+    assert capsys.readouterr().out == "wrote " + str(out) + "/: 8 files, 1 policy\n"
     files = tree(out)
     assert sorted(files) == [
         "catalog.json",
@@ -36,6 +36,7 @@ def test_the_repository_bundle_is_schema_valid_and_verifies(
         "manifest.json",
         "organization.json",
         "policies/0324.json",
+        "prior-auth.json",
         "supersession.json",
     ]
     validator = Draft202012Validator(

@@ -16,7 +16,7 @@ from typing import Any, TypeGuard
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
-SUPPORTED_FORMATS = frozenset({1})
+SUPPORTED_FORMATS = frozenset({1, 2})
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 #: C0 controls, DEL and C1 controls: never part of a bundle file's name.

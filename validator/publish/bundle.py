@@ -1,19 +1,25 @@
 """Write a bundle: the repository as canonical JSON files, with a manifest of digests.
 
-Layout (format version 1), all files canonical JSON (sorted keys, UTF-8, one line):
+Layout (format version 2), all files canonical JSON (sorted keys, UTF-8, one line):
 
     manifest.json              format, provenance, counts, and every file's size and SHA-256
     manifest.sig               Ed25519 signature of manifest.json, when signed
-    catalog.json               every policy: number, title, file, versions and windows
+    catalog.json               every policy: number, title, file, retirement, versions, windows
     supersession.json          the replaces graph, with legacy policies marked
-    organization.json          the organisation's shared text, when the repository has it
-    policies/<number>.json     one policy: every version's window and document
-    codes/<SYSTEM>/<shard>.json   the code index: code -> the versions listing it
+    organization.json          what the organisation offers (lines of business, products)
+                               and its shared text
+    prior-auth.json            every statement needing prior authorisation, with its codes
+    policies/<number>.json     one policy: its retirement, and every version's window,
+                               document and coverage rules
+    codes/<SYSTEM>/<shard>.json   the code index: code -> the versions listing it, with the
+                               group, role and dates of service of each
 
 The code index is sharded by system and by the first two characters of the code, so a
 consumer answers a lookup by reading one small file and one dictionary key; at a
 million code rows no shard holds more than a few thousand codes. One file per policy
-lets a portal fetch only the policies it shows.
+lets a portal fetch only the policies it shows. A coverage answer needs the code's
+shard, the policy file (its version's coverage rules), the shards of the diagnoses
+billed and organization.json: a handful of files, whatever the size of the repository.
 """
 
 from __future__ import annotations
@@ -28,13 +34,22 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from validator.consume.signing import sign
 from validator.consume.verify import MANIFEST, SIGNATURE
-from validator.model.timeline import Policy, Repository, Window
-from validator.model.versions import Version
+from validator.model.coding import DatesOfService
+from validator.model.organization import Organization
+from validator.model.timeline import Policy, Repository, Retirement, Window
+from validator.model.versions import CodeRow, Version
 from validator.publish.canonical import canonical_json, sha256_hex
 from validator.publish.provenance import Provenance
 from validator.publish.write import write_files
 
-BUNDLE_FORMAT = 1
+BUNDLE_FORMAT = 2
+CATALOG = "catalog.json"
+ORGANIZATION = "organization.json"
+PRIOR_AUTH = "prior-auth.json"
+
+Row = dict[str, Any]
+#: (system, code) -> the index rows listing it.
+Index = dict[tuple[str, str], list[Row]]
 
 
 def code_shard(system: str, code: str) -> str:
@@ -66,56 +81,143 @@ def build_files(
     files: dict[str, bytes] = {}
     counts = {"policies": 0, "versions": 0, "code_rows": 0}
     catalog = []
-    index: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    index: Index = defaultdict(list)
+    requirements: list[dict[str, Any]] = []
     for number, policy in repository.policies.items():
         versions = [v for v in policy.versions if _kept(policy.window(v), as_of)]
         if not versions:
             continue
         name = f"policies/{number}.json"
         files[name] = canonical_json(_policy_document(repository, policy, versions))
-        catalog.append(
-            {
-                "number": number,
-                "title": policy.title,
-                "file": name,
-                "retired": policy.retired.isoformat() if policy.retired else None,
-                "versions": [
-                    {"version": v.effective.isoformat(), "window": _window(_must(policy.window(v)))}
-                    for v in versions
-                ],
-            }
-        )
+        catalog.append(_catalog_entry(policy, name, versions))
         counts["policies"] += 1
         counts["versions"] += len(versions)
         for version in versions:
             window = _window(_must(policy.window(version)))
-            # Every code of a group shares one row: same version, determination, window.
-            rows = [
-                {
-                    "policy": number,
-                    "version": version.effective.isoformat(),
-                    "determination": group.determination,
-                    "basis": group.basis,
-                    "heading": group.heading,
-                    "window": window,
-                }
-                for group in version.groups
-            ]
-            for row in version.codes:
-                index[code_shard(row.system, row.code)][row.code].append(rows[row.group])
+            _index_version(index, version, window)
+            requirements += _prior_authorizations(version, window)
             counts["code_rows"] += len(version.codes)
-    for shard, codes in index.items():
-        for rows in codes.values():
-            rows.sort(key=lambda row: (row["policy"], row["version"]))
-        system = shard.split("/")[1]
+    for shard, (system, codes) in _sharded(index).items():
         files[shard] = canonical_json({"kind": "code-index", "system": system, "codes": codes})
-    files["catalog.json"] = canonical_json({"kind": "catalog", "policies": catalog})
+    files[CATALOG] = canonical_json({"kind": "catalog", "policies": catalog})
     files["supersession.json"] = canonical_json(_supersession(repository, files))
-    if organization is not None:
-        files["organization.json"] = canonical_json(
-            {"kind": "organization", "organization": organization}
-        )
+    files[ORGANIZATION] = canonical_json(_organization(repository.organization, organization))
+    files[PRIOR_AUTH] = canonical_json({"kind": "prior-auth", "requirements": requirements})
     return files, counts
+
+
+def _index_version(index: Index, version: Version, window: dict[str, str | None]) -> None:
+    """Adds a version's code rows to the index.
+
+    The codes of a group share one row object (same version, group and window), so a
+    million code rows make a few thousand objects. A code with dates of service of its
+    own gets a row with those dates, shared with the group's codes of the same dates.
+    """
+    shared: list[Row] = [
+        {
+            "policy": version.number,
+            "version": version.effective.isoformat(),
+            "group": group.id,
+            "role": group.role,
+            "determination": group.determination,
+            "basis": group.basis,
+            "heading": group.heading,
+            "window": window,
+        }
+        for group in version.groups
+    ]
+    dated: dict[tuple[int, DatesOfService], Row] = {}
+    for row in version.codes:
+        dates = row.dates
+        if dates.start is None and dates.through is None:
+            entry = shared[row.group]
+        else:
+            key = (row.group, dates)
+            if key not in dated:
+                dated[key] = {**shared[row.group], "dates": dates.to_json()}
+            entry = dated[key]
+        index[row.system, row.code].append(entry)
+
+
+def _sharded(index: Index) -> dict[str, tuple[str, dict[str, list[Row]]]]:
+    """The index by shard file: its system, and each code's rows by policy, version and
+    group. Naming the shard once per code, not per row, and sorting only the codes that
+    several versions list, keeps a million rows fast."""
+    shards: dict[str, tuple[str, dict[str, list[Row]]]] = {}
+    for (system, code), rows in index.items():
+        if len(rows) > 1:
+            rows.sort(key=lambda row: (row["policy"], row["version"], row["group"]))
+        shard = code_shard(system, code)
+        if shard not in shards:
+            shards[shard] = (system, {})
+        shards[shard][1][code] = rows
+    return shards
+
+
+def _prior_authorizations(version: Version, window: dict[str, str | None]) -> list[Row]:
+    """The version's statements that need prior authorisation (required, or conditional),
+    each with the codes it governs and what it applies to: what a consumer filters by
+    date and line of business without reading the policy files."""
+    rules = version.coverage_rules
+    found = []
+    for statement in rules["statements"]:
+        pa = statement.get("prior_authorization")
+        if pa is None or pa["required"] == "not-required":
+            continue
+        services = set(statement["services"])
+        governed = [group.id in services for group in version.groups]
+        codes = [_coded(row) for row in version.codes if governed[row.group]]
+        if not codes:
+            continue
+        found.append(
+            {
+                "policy": version.number,
+                "version": version.effective.isoformat(),
+                "window": window,
+                "statement": statement["id"],
+                "required": pa["required"],
+                "condition": pa.get("condition"),
+                "documentation": statement.get("documentation", []),
+                "applicability": {
+                    "version": rules.get("applicability"),
+                    "statement": statement.get("applicability"),
+                },
+                "codes": codes,
+            }
+        )
+    return found
+
+
+def _coded(row: CodeRow) -> Row:
+    """A code under a prior-authorisation requirement, with its dates when bounded."""
+    coded: Row = {"system": row.system, "code": row.code}
+    if row.dates.start is not None or row.dates.through is not None:
+        coded["dates"] = row.dates.to_json()
+    return coded
+
+
+def _organization(offered: Organization, text: dict[str, Any] | None) -> dict[str, Any]:
+    """What the organisation offers, as the coverage evaluator needs it, and its file
+    (null when the repository has none: then it offers every line of business)."""
+    return {
+        "kind": "organization",
+        "organization": text,
+        "lines_of_business": list(offered.lines_of_business),
+        "products": dict(offered.products),
+    }
+
+
+def _catalog_entry(policy: Policy, name: str, versions: list[Version]) -> dict[str, Any]:
+    return {
+        "number": policy.number,
+        "title": policy.title,
+        "file": name,
+        "retired": policy.retired.isoformat() if policy.retired else None,
+        "versions": [
+            {"version": v.effective.isoformat(), "window": _window(_must(policy.window(v)))}
+            for v in versions
+        ],
+    }
 
 
 def _must(window: Window | None) -> Window:
@@ -131,6 +233,7 @@ def _policy_document(
         "number": policy.number,
         "title": policy.title,
         "retired": policy.retired.isoformat() if policy.retired else None,
+        "retirement": _retirement(policy.retirement),
         "replaced_by": [
             {"policy": version.number, "from": version.effective.isoformat()}
             for version in repository.replaced_by.get(policy.number, [])
@@ -142,9 +245,22 @@ def _policy_document(
                 "status": version.status,
                 "window": _window(_must(policy.window(version))),
                 "document": version.document,
+                "coverage_rules": version.coverage_rules,
             }
             for version in versions
         ],
+    }
+
+
+def _retirement(retirement: Retirement | None) -> dict[str, Any] | None:
+    """What retires the policy: a retirement record, or a first-format version."""
+    if retirement is None:
+        return None
+    return {
+        "retired": retirement.retired.isoformat(),
+        "published": retirement.published.isoformat() if retirement.published else None,
+        "reason": retirement.reason,
+        "source": retirement.path,
     }
 
 

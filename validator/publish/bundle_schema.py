@@ -12,27 +12,36 @@ import json
 import re
 from typing import Any
 
-from validator.check.schemas import POLICY_SCHEMA, load_schema
+from validator.check.schemas import ORGANIZATION_SCHEMA, POLICY_SCHEMA, load_schema
+from validator.consume.coverage import LINES_OF_BUSINESS
+from validator.publish.bundle import BUNDLE_FORMAT
 from validator.publish.schema_parts import (
+    COUNT,
     DATE,
+    DATES_OF_SERVICE,
+    NULLABLE_DATE,
     NULLABLE_TEXT,
     NUMBER,
     SHA256,
     WINDOW,
     WINDOW_REF,
+    array,
     closed,
+    code_index,
+    coverage_rules,
     kind,
+    prior_auth,
     prop,
 )
 
 
-def _policy_document() -> dict[str, Any]:
-    """The policy schema, with its references re-rooted to sit under $defs."""
-    schema = dict(load_schema(POLICY_SCHEMA))
+def _embedded(name: str, under: str) -> dict[str, Any]:
+    """A repository schema, with its references re-rooted to sit under $defs/<under>."""
+    schema = dict(load_schema(name))
     schema.pop("$schema", None)
     schema.pop("$id", None)
     text = json.dumps(schema)
-    text = re.sub(r'"#/\$defs/', '"#/$defs/policy_document/$defs/', text)
+    text = re.sub(r'"#/\$defs/', f'"#/$defs/{under}/$defs/', text)
     embedded: dict[str, Any] = json.loads(text)
     return embedded
 
@@ -45,7 +54,9 @@ def _manifest() -> dict[str, Any]:
         "signed, is manifest.sig (Ed25519, base64).",
         {
             "kind": kind("manifest"),
-            "bundle_format": prop("Bundle format", "Version of this layout.", {"const": 1}),
+            "bundle_format": prop(
+                "Bundle format", "Version of this layout.", {"const": BUNDLE_FORMAT}
+            ),
             "source": closed(
                 "Source",
                 "The repository the bundle was built from.",
@@ -91,22 +102,18 @@ def _manifest() -> dict[str, Any]:
             "as_of": prop(
                 "As of",
                 "With --as-of, only what is in effect on or after this date is included.",
-                {"anyOf": [DATE, {"type": "null"}]},
+                NULLABLE_DATE,
             ),
             "counts": closed(
                 "Counts",
                 "How much the bundle holds.",
                 {
-                    "policies": prop(
-                        "Policies", "Policy files.", {"type": "integer", "minimum": 0}
-                    ),
-                    "versions": prop(
-                        "Versions", "Versions ever in effect.", {"type": "integer", "minimum": 0}
-                    ),
+                    "policies": prop("Policies", "Policy files.", COUNT),
+                    "versions": prop("Versions", "Versions ever in effect.", COUNT),
                     "code_rows": prop(
                         "Code rows",
                         "Code rows of those versions.",
-                        {"type": "integer", "minimum": 0},
+                        COUNT,
                     ),
                 },
             ),
@@ -124,7 +131,7 @@ def _manifest() -> dict[str, Any]:
                                 "Path within the bundle, / separated.",
                                 {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._/-]*$"},
                             ),
-                            "size": prop("Size", "Bytes.", {"type": "integer", "minimum": 0}),
+                            "size": prop("Size", "Bytes.", COUNT),
                             "sha256": prop("SHA-256", "Hex digest of the bytes.", SHA256),
                         },
                     ),
@@ -138,7 +145,8 @@ def _version() -> dict[str, Any]:
     """One published version inside a policy file."""
     return closed(
         "Published version",
-        "A version ever in effect, with its window and the document as written.",
+        "A version ever in effect, with its window, its document in the second policy "
+        "format (first-format files as the second reads them) and its coverage rules.",
         {
             "version": prop("Version", "The version's effective date, which names it.", DATE),
             "source": prop("Source", "Its file in the repository.", {"type": "string"}),
@@ -150,8 +158,13 @@ def _version() -> dict[str, Any]:
             "window": prop("Window", "When it is in effect.", WINDOW_REF),
             "document": prop(
                 "Document",
-                "The version as written in the repository (schema/policy.schema.json).",
+                "The version in the second policy format (schema/policy.schema.json).",
                 {"$ref": "#/$defs/policy_document"},
+            ),
+            "coverage_rules": prop(
+                "Coverage rules",
+                "What the coverage evaluator answers from for this version.",
+                {"$ref": "#/$defs/coverage_rules"},
             ),
         },
     )
@@ -167,9 +180,12 @@ def _policy() -> dict[str, Any]:
             "number": prop("Number", "The policy number.", NUMBER),
             "title": prop("Title", "Title of the latest version.", {"type": "string"}),
             "retired": prop(
-                "Retired",
-                "First day the policy no longer applies, or null.",
-                {"anyOf": [DATE, {"type": "null"}]},
+                "Retired", "First day the policy no longer applies, or null.", NULLABLE_DATE
+            ),
+            "retirement": prop(
+                "Retirement",
+                "What retires the policy, or null.",
+                {"anyOf": [_retirement(), {"type": "null"}]},
             ),
             "replaced_by": prop(
                 "Replaced by",
@@ -190,59 +206,23 @@ def _policy() -> dict[str, Any]:
             "versions": prop(
                 "Versions",
                 "Published versions, oldest first.",
-                {"type": "array", "items": _version()},
+                array(_version()),
             ),
         },
     )
 
 
-def _index_row() -> dict[str, Any]:
-    """One row of the code index."""
+def _retirement() -> dict[str, Any]:
+    """A policy's retirement, in a policy file."""
     return closed(
-        "Index row",
-        "A version that lists the code, with its determination and window.",
+        "Retirement",
+        "A retirement record (policies/<number>/retirement.yaml), or a first-format "
+        "version that declared one.",
         {
-            "policy": prop("Policy", "Policy number.", NUMBER),
-            "version": prop("Version", "The version's effective date.", DATE),
-            "determination": prop(
-                "Determination",
-                "covered, conditionally-covered or not-covered.",
-                {"enum": ["covered", "conditionally-covered", "not-covered"]},
-            ),
-            "basis": prop("Basis", "Reason for the determination, or null.", NULLABLE_TEXT),
-            "heading": prop("Heading", "The code table's heading.", {"type": "string"}),
-            "window": prop("Window", "When the version is in effect.", WINDOW_REF),
-        },
-    )
-
-
-def _code_index() -> dict[str, Any]:
-    """codes/<SYSTEM>/<shard>.json."""
-    return closed(
-        "Code index shard",
-        "codes/<SYSTEM>/<first two characters of the code, dots removed>.json: code to rows.",
-        {
-            "kind": kind("code-index"),
-            "system": prop(
-                "System",
-                "The code system of every code in the shard.",
-                {"enum": ["CPT", "HCPCS", "ICD-9-CM", "ICD-9-CM-PROC", "ICD-10-CM", "ICD-10-PCS"]},
-            ),
-            "codes": prop(
-                "Codes",
-                "Each code as written in policies, to the rows of the versions listing it.",
-                {
-                    "type": "object",
-                    "patternProperties": {
-                        "^[0-9A-Z][0-9A-Z.]{0,9}$": {
-                            "type": "array",
-                            "items": _index_row(),
-                            "minItems": 1,
-                        }
-                    },
-                    "additionalProperties": False,
-                },
-            ),
+            "retired": prop("Retired", "First date of service it no longer applies to.", DATE),
+            "published": prop("Published", "When it was announced, or null.", NULLABLE_DATE),
+            "reason": prop("Reason", "Why, as the organisation says it, or null.", NULLABLE_TEXT),
+            "source": prop("Source", "The file that declares it.", {"type": "string"}),
         },
     )
 
@@ -282,15 +262,11 @@ def _catalog() -> dict[str, Any]:
                             "file": prop(
                                 "File", "Its policy file in the bundle.", {"type": "string"}
                             ),
-                            "retired": prop(
-                                "Retired",
-                                "Retirement date, or null.",
-                                {"anyOf": [DATE, {"type": "null"}]},
-                            ),
+                            "retired": prop("Retired", "Retirement date, or null.", NULLABLE_DATE),
                             "versions": prop(
                                 "Versions",
                                 "Published versions.",
-                                {"type": "array", "items": _catalog_version()},
+                                array(_catalog_version()),
                             ),
                         },
                     ),
@@ -343,28 +319,31 @@ def _organization() -> dict[str, Any]:
     """organization.json."""
     return closed(
         "Organisation",
-        "organization.json: text every policy of the organisation shares.",
+        "organization.json: what the organisation offers, as the coverage evaluator needs "
+        "it, and the text every policy of the organisation shares.",
         {
             "kind": kind("organization"),
             "organization": prop(
-                "Organisation",
-                "As in policies/organization.yaml (schema/organization.schema.json).",
+                "Organisation file",
+                "policies/organization.yaml as written (schema/organization.schema.json), "
+                "or null when the repository has none.",
+                {"anyOf": [{"$ref": "#/$defs/organization_file"}, {"type": "null"}]},
+            ),
+            "lines_of_business": prop(
+                "Lines of business offered",
+                "A version without applicability applies to these (all five when the "
+                "organisation file does not say).",
+                {"type": "array", "items": {"enum": list(LINES_OF_BUSINESS)}, "uniqueItems": True},
+            ),
+            "products": prop(
+                "Products",
+                "The organisation's own products, by identifier, to their line of business.",
                 {
                     "type": "object",
-                    "additionalProperties": False,
-                    "properties": {
-                        name: {
-                            "title": name,
-                            "description": f"The organisation file's {name}.",
-                            "type": "string",
-                        }
-                        for name in (
-                            "name",
-                            "document_title",
-                            "instructions_for_use",
-                            "trademark_notice",
-                        )
+                    "patternProperties": {
+                        "^[a-z0-9][a-z0-9-]{0,63}$": {"enum": list(LINES_OF_BUSINESS)}
                     },
+                    "additionalProperties": False,
                 },
             ),
         },
@@ -376,19 +355,28 @@ def bundle_schema() -> dict[str, Any]:
     kinds = {
         "manifest": _manifest(),
         "policy": _policy(),
-        "code-index": _code_index(),
+        "code-index": code_index(),
         "catalog": _catalog(),
         "supersession": _supersession(),
         "organization": _organization(),
+        "prior-auth": prior_auth(),
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "urn:policyrepo:schema:bundle:1",
+        "$id": f"urn:policyrepo:schema:bundle:{BUNDLE_FORMAT}",
         "title": "policyrepo bundle file",
-        "description": "Any file of a policyrepo bundle (format 1), recognised by its kind. "
+        "description": f"Any file of a policyrepo bundle (format {BUNDLE_FORMAT}), recognised "
+        "by its kind. "
         "Generated by validator.bundle_schema.",
         "oneOf": [{"$ref": f"#/$defs/{name}"} for name in sorted(kinds)],
-        "$defs": {**kinds, "window": WINDOW, "policy_document": _policy_document()},
+        "$defs": {
+            **kinds,
+            "window": WINDOW,
+            "dates_of_service": DATES_OF_SERVICE,
+            "coverage_rules": coverage_rules(),
+            "policy_document": _embedded(POLICY_SCHEMA, "policy_document"),
+            "organization_file": _embedded(ORGANIZATION_SCHEMA, "organization_file"),
+        },
     }
 
 
