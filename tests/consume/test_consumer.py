@@ -22,7 +22,8 @@ def fixed_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_consumer_answers_from_the_bundle_alone(tmp_path: Path, module: str) -> None:
     """The done-when check: CPT 97545 on 2012-06-01 from a copy of dist/, in a process
     that imports neither YAML, JSON Schema nor any stage but the consumer side, and
-    cannot see policies/; through the documented path and the old one alike."""
+    cannot see policies/; through the documented path and the old one alike. Coverage
+    in context, the prior-authorisation list and CRD coverage information too."""
     assert build(ROOT, tmp_path / "built") == 0
     shutil.copytree(tmp_path / "built", tmp_path / "elsewhere" / "dist")
     program = (
@@ -34,6 +35,13 @@ def test_a_consumer_answers_from_the_bundle_alone(tmp_path: Path, module: str) -
         "print(b.lookup('CPT', '97545', '2010-06-01'))\n"
         "print(b.version_on('0324', '2012-06-01')['document']['title'])\n"
         "print([c.on for c in b.changes_after('2011-01-01')])\n"
+        "[c] = b.coverage('CPT', '97545', '2012-06-01', diagnoses=['V57.22'])\n"
+        "print(c.evaluation.covered, c.evaluation.reason)\n"
+        "print(b.coverage('CPT', '97545', '2012-06-01')[0].evaluation.info_needed)\n"
+        "print(b.prior_authorizations('2012-06-01'))\n"
+        "from validator.consume.crd import coverage_information\n"
+        "info = coverage_information(c.evaluation, billing_code='97545', system='CPT')\n"
+        "print([e['url'] for e in info['extension']])\n"
         "other = ('yaml', 'jsonschema', 'validator.read', 'validator.model', 'validator.check',"
         " 'validator.publish', 'validator.cli')\n"
         "print(sorted(m for m in sys.modules if m.startswith(other)))\n"
@@ -50,6 +58,10 @@ def test_a_consumer_answers_from_the_bundle_alone(tmp_path: Path, module: str) -
         "[]\n"
         "Work Hardening Programs\n"
         "['2011-04-15']\n"
+        'not-covered billed with V57.22, listed under "Not Medically Necessary/Not Covered"\n'
+        "()\n"  # listed or not, every diagnosis leaves the service not covered
+        "[]\n"
+        "['covered', 'doc-needed', 'billingCode', 'reason']\n"
         "[]\n"
     )
 

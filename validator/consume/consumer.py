@@ -1,14 +1,21 @@
-"""Read a published bundle: what applied to a code on a date, without the repository.
+"""Read a published bundle: what applied to a code on a date, and what it answers for a
+service in a context, without the repository.
 
 For claims, prior-authorisation and portal systems. It imports neither YAML nor the
 validation machinery, verifies the bundle before answering, and reads only the files a
-question needs (one code-index shard for a lookup, one policy file for a version)::
+question needs (one code-index shard for a lookup, one policy file for a version; for a
+coverage answer, also the shards of the diagnoses billed and organization.json)::
 
     from validator.consume.consumer import Bundle
 
     bundle = Bundle.open("dist", public_key="policyrepo.pub")
     for answer in bundle.lookup("CPT", "97545", "2012-06-01"):
         print(answer.policy, answer.version, answer.determination)
+    for answer in bundle.coverage("CPT", "97545", "2012-06-01", diagnoses=["V57.22"]):
+        print(answer.policy, answer.evaluation.covered, answer.evaluation.info_needed)
+
+Coverage answers come from :func:`validator.consume.coverage.evaluate`, the function the
+repository answers with, on the rules the bundle publishes for each version.
 
 Verifying once at open is not enough: a file can change on disk afterwards. So the
 consumer reads only files the verified manifest lists, under the names it lists, and
@@ -19,61 +26,60 @@ keeps are few (least recently used first out).
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from validator.consume.bundle_answers import (
+    Change,
+    Coverage,
+    Determination,
+    PriorAuthorization,
+    Support,
+    as_date,
+    contains,
+    context,
+    in_printed_order,
+    listed_in,
+    needing_prior_authorization,
+    offering,
+    supported,
+    within,
+)
+from validator.consume.conditions import Context, GroupsOf, Offering, Rules
+from validator.consume.coverage import evaluate
 from validator.consume.files import BadFile, read_listed
 from validator.consume.manifest import load_json
 from validator.consume.verify import Verification, read_manifest, verify_bundle
+
+__all__ = [
+    "CACHED_FILES",
+    "Bundle",
+    "BundleError",
+    "Change",
+    "Coverage",
+    "Determination",
+    "PriorAuthorization",
+    "Support",
+]
 
 #: How many parsed files a bundle keeps: a code shard is at most a few megabytes.
 CACHED_FILES = 256
 
 CATALOG = "catalog.json"
+ORGANIZATION = "organization.json"
+PRIOR_AUTH = "prior-auth.json"
+#: The first bundle format with coverage rules, group roles and prior-auth.json.
+COVERAGE_FORMAT = 2
+
+Row = dict[str, Any]
 
 
 class BundleError(Exception):
     """The bundle failed verification, or cannot be read."""
-
-
-@dataclass(frozen=True)
-class Determination:
-    """A policy version that governs a code on a date, and what it decides."""
-
-    policy: str
-    title: str
-    version: str
-    determination: str
-    basis: str | None
-    heading: str
-    start: str
-    end: str | None  # first day no longer in effect; None: open-ended
-
-
-@dataclass(frozen=True)
-class Change:
-    """Something that happens on a date: a version takes effect, or a policy retires."""
-
-    on: str
-    policy: str
-    kind: str  # "version" or "retired"
-    version: str | None
-
-
-def _day(value: date | str) -> str:
-    return value.isoformat() if isinstance(value, date) else date.fromisoformat(value).isoformat()
-
-
-def _contains(window: dict[str, str | None], day: str) -> bool:
-    start, end = window["start"], window["end"]
-    if not isinstance(start, str):
-        raise TypeError("a window without a start date")
-    return start <= day and (end is None or day < end)
 
 
 def code_shard(system: str, code: str) -> str:
@@ -117,6 +123,11 @@ class Bundle:
         """The verified manifest (a copy: changing it changes nothing here)."""
         return copy.deepcopy(self.verification.manifest or {})
 
+    @property
+    def bundle_format(self) -> int:
+        found = (self.verification.manifest or {}).get("bundle_format")
+        return found if isinstance(found, int) else 0
+
     def _read_json(self, name: str) -> Any:
         """A listed file's JSON, from bytes that match the manifest; None for a name the
         manifest does not list, which is never opened."""
@@ -129,8 +140,8 @@ class Bundle:
             raise BundleError(f"{self.directory / name}: {error}") from None
 
     def _file(self, name: str, kind: str) -> dict[str, Any] | None:
-        """A listed file of a kind ("code-index", "policy", "catalog"), or None when the
-        manifest lists no such file."""
+        """A listed file of a kind ("code-index", "policy", "catalog", ...), or None when
+        the manifest lists no such file."""
         document = self._read(name)
         if document is None:
             return None
@@ -138,42 +149,186 @@ class Bundle:
             raise BundleError(f"{self.directory / name}: not a {kind} file")
         return document
 
+    def _needed(self, name: str, kind: str) -> dict[str, Any]:
+        """A file every bundle of this format lists."""
+        document = self._file(name, kind)
+        if document is None:
+            raise BundleError(f"{self.directory / name}: not listed in the manifest")
+        return document
+
     @contextmanager
     def _shaped(self, name: str) -> Iterator[None]:
-        """Turns a file that is listed and intact but not shaped as bundle format 1 says
-        (possible in an unsigned bundle) into a BundleError naming it."""
+        """Turns a file that is listed and intact but not shaped as the bundle format
+        says (possible in an unsigned bundle) into a BundleError naming it."""
         try:
             yield
         except (KeyError, TypeError, AttributeError, ValueError) as error:
             raise BundleError(
-                f"{self.directory / name}: not laid out as bundle format 1 says "
+                f"{self.directory / name}: not laid out as bundle format {self.bundle_format} says "
                 f"({type(error).__name__}: {error})"
             ) from None
 
-    def lookup(self, system: str, code: str, on: date | str) -> list[Determination]:
-        """Every policy version in effect on ``on`` that lists the code: one shard read,
-        one dictionary access, then a filter over the few versions listing the code.
-        A system or code the manifest has no shard for has no answer."""
-        day = _day(on)
+    def _requires_coverage(self, question: str) -> None:
+        if self.bundle_format < COVERAGE_FORMAT:
+            raise BundleError(
+                f"bundle {self.directory} is format {self.bundle_format}: {question} needs bundle "
+                f"format {COVERAGE_FORMAT} or later; rebuild it with policyrepo bundle"
+            )
+
+    def _listing(self, system: str, code: str, keep: Callable[[Row], bool]) -> list[Row]:
+        """The rows of a code's index shard that ``keep`` accepts, by policy, version and
+        group: one shard read, one dictionary access, a filter over the few listing it.
+        A system or code the manifest has no shard for has none."""
         name = code_shard(system, code)
         shard = self._file(name, "code-index")
         if shard is None:
             return []
         with self._shaped(name):
-            rows = [row for row in shard["codes"].get(code, []) if _contains(row["window"], day)]
-            return [
-                Determination(
-                    row["policy"],
-                    self._title(row["policy"]),
-                    row["version"],
-                    row["determination"],
-                    row["basis"],
-                    row["heading"],
-                    row["window"]["start"],
-                    row["window"]["end"],
-                )
-                for row in rows
-            ]
+            rows = [row for row in shard["codes"].get(code, []) if keep(row)]
+            return sorted(rows, key=lambda r: (r["policy"], r["version"], r.get("group") or ""))
+
+    def _rows(self, system: str, code: str, day: str) -> list[Row]:
+        """The rows of the versions that list a code for a date of service."""
+        return self._listing(
+            system, code, lambda row: contains(row["window"], day) and within(row.get("dates"), day)
+        )
+
+    def lookup(self, system: str, code: str, on: date | str) -> list[Determination]:
+        """Every policy version in effect on ``on`` that lists the code for that date of
+        service, with the group listing it. A system or code the manifest has no shard
+        for has no answer."""
+        day = as_date(on).isoformat()
+        rows = self._rows(system, code, day)
+        with self._shaped(code_shard(system, code)):
+            return [Determination.of(row, self._title(row["policy"])) for row in rows]
+
+    def coverage(
+        self,
+        system: str,
+        code: str,
+        on: date | str,
+        *,
+        diagnoses: Sequence[str] | None = None,
+        line_of_business: str | None = None,
+        state: str | None = None,
+        setting: str | None = None,
+        place_of_service: str | None = None,
+        age: int | None = None,
+        sex: str | None = None,
+        modifiers: Sequence[str] | None = None,
+    ) -> list[Coverage]:
+        """What every version in effect on ``on`` that lists a service code answers for
+        it in a context: covered or not, prior authorisation, documentation, limits,
+        criteria, and what the context still lacks (``evaluation.info_needed``).
+
+        Leave out (None) what is not known. ``diagnoses`` are the codes billed, first the
+        primary, written ``C61`` (the system in use on the date of service: ICD-10-CM
+        from 2015-10-01) or ``ICD-9-CM:V57.22``; an empty list means none billed.
+        ``line_of_business`` is a line of business or one of the organisation's products.
+        Diagnosis and qualifier codes answer nothing here (see :meth:`supports`).
+        """
+        self._requires_coverage("a coverage answer")
+        day = as_date(on)
+        described = context(
+            day,
+            diagnoses=diagnoses,
+            line_of_business=line_of_business,
+            state=state,
+            setting=setting,
+            place_of_service=place_of_service,
+            age=age,
+            sex=sex,
+            modifiers=modifiers,
+        )
+        offered = self._offering()
+        return [
+            self._answer(row, day, described, offered)
+            for row in self._rows(system, code, day.isoformat())
+            if row["role"] == "service"
+        ]
+
+    def _answer(
+        self, row: dict[str, Any], day: date, described: Context, offered: Offering
+    ) -> Coverage:
+        where, rules = self._rules(row)
+        with self._shaped(policy_file(row["policy"])):
+            groups_of = self._groups_of(row["policy"], row["version"], day)
+            return Coverage(
+                **where, evaluation=evaluate(rules, row["group"], described, groups_of, offered)
+            )
+
+    def supports(self, system: str, code: str, on: date | str) -> list[Support]:
+        """For a diagnosis code on a date: in every version in effect that lists it, the
+        statements that require it and their services; when no statement claims its
+        group, the version's services that no statement governs."""
+        self._requires_coverage("what a diagnosis supports")
+        found = []
+        for row in self._rows(system, code, as_date(on).isoformat()):
+            if row["role"] == "diagnosis":
+                where, rules = self._rules(row)
+                with self._shaped(policy_file(row["policy"])):
+                    statements, services = supported(rules, row["group"])
+                found.append(Support(**where, statements=statements, services=services))
+        return found
+
+    def _rules(self, row: dict[str, Any]) -> tuple[dict[str, Any], Rules]:
+        """Where an index row's version lists the code (policy, title, version, window,
+        group), and the version's coverage rules in printed order: a copy, since answers
+        carry parts of them and the cached file must stay whole."""
+        published = self._version(row["policy"], row["version"])
+        with self._shaped(policy_file(row["policy"])):
+            where = listed_in(row, str(published["document"]["title"]))
+            rules = copy.deepcopy(published["coverage_rules"])
+            return where, in_printed_order(rules, published["document"])
+
+    def prior_authorizations(
+        self, on: date | str, line_of_business: str | None = None
+    ) -> list[PriorAuthorization]:
+        """Every code that needs prior authorisation (required, or conditional) on a
+        date, under the statements that say so, from prior-auth.json alone: with a line
+        of business (or product), only where the version and the statement can apply to
+        it. Ordered by system, code, policy and statement."""
+        self._requires_coverage("the prior-authorisation list")
+        day = as_date(on)
+        described = context(day, line_of_business=line_of_business)
+        offered = self._offering()
+        listed = self._needed(PRIOR_AUTH, "prior-auth")
+        with self._shaped(PRIOR_AUTH):
+            return needing_prior_authorization(
+                listed["requirements"], day.isoformat(), described, offered
+            )
+
+    def _version(self, number: str, version: str) -> dict[str, Any]:
+        """A published version that an index row names, from its policy file."""
+        name = policy_file(number)
+        policy = self._needed(name, "policy")
+        with self._shaped(name):
+            for published in policy["versions"]:
+                if published["version"] == version:
+                    found: dict[str, Any] = published
+                    return found
+        raise BundleError(f"{self.directory / name}: has no version {version}")
+
+    def _groups_of(self, number: str, version: str, day: date) -> GroupsOf:
+        """For the evaluator: the diagnosis groups of one version that list a (system,
+        code) on the date of service, from that code's own index shard."""
+        iso = day.isoformat()
+
+        def listed(row: Row) -> bool:
+            return (
+                row["policy"] == number
+                and row["version"] == version
+                and row["role"] == "diagnosis"
+                and within(row.get("dates"), iso)
+                and isinstance(row["group"], str)
+            )
+
+        return lambda system, code: [row["group"] for row in self._listing(system, code, listed)]
+
+    def _offering(self) -> Offering:
+        organization = self._file(ORGANIZATION, "organization")
+        with self._shaped(ORGANIZATION):
+            return offering(organization)
 
     def _title(self, number: str) -> str:
         policy = self._file(policy_file(number), "policy")
@@ -183,30 +338,29 @@ class Bundle:
             return str(policy["title"])
 
     def policy(self, number: str) -> dict[str, Any] | None:
-        """The policy file: its versions with their windows and documents; None for a
-        number the manifest lists no file for."""
+        """The policy file: its retirement and its versions with their windows, documents
+        and coverage rules; None for a number the manifest lists no file for."""
         policy = self._file(policy_file(number), "policy")
         return copy.deepcopy(policy)
 
     def version_on(self, number: str, on: date | str) -> dict[str, Any] | None:
-        """The version of a policy in effect on a date (with ``window`` and ``document``)."""
-        day = _day(on)
+        """The version of a policy in effect on a date (with ``window``, ``document`` and
+        ``coverage_rules``)."""
+        day = as_date(on).isoformat()
         policy = self._file(policy_file(number), "policy")
         if policy is None:
             return None
         with self._shaped(policy_file(number)):
             for version in policy["versions"]:
-                if _contains(version["window"], day):
+                if contains(version["window"], day):
                     found: dict[str, Any] = copy.deepcopy(version)
                     return found
         return None
 
     def changes_after(self, after: date | str) -> list[Change]:
         """Versions taking effect and policies retiring after a date, oldest first."""
-        day = _day(after)
-        catalog = self._file(CATALOG, "catalog")
-        if catalog is None:
-            raise BundleError(f"{self.directory / CATALOG}: not listed in the manifest")
+        day = as_date(after).isoformat()
+        catalog = self._needed(CATALOG, "catalog")
         changes = []
         with self._shaped(CATALOG):
             for entry in catalog["policies"]:
