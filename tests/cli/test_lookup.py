@@ -224,3 +224,19 @@ def test_a_csv_cell_is_never_a_formula(lcd: Path, capsys: pytest.CaptureFixture[
     )
     assert main(["prior-auth", "--on", ON, "--root", str(lcd), "--format", "csv"]) == 0
     assert ",'=HYPERLINK(1),2020-01-01," in capsys.readouterr().out
+
+
+def test_crd_format_gives_coverage_information(
+    lcd: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    context = ["--diagnosis", "I34.1", "--line-of-business", "medicare-advantage", "--state", "PA"]
+    code, out = lookup(lcd, capsys, *context, "--format", "crd")
+    [answer] = json.loads(out)
+    assert code == 0
+    extension = answer["coverage-information"]
+    assert extension["url"].endswith("/ext-coverage-information")
+    values = {e["url"]: e.get("valueCode") for e in extension["extension"]}
+    assert values["covered"] == "covered"
+    assert values["pa-needed"] == "auth-needed"
+    assert values["doc-needed"] == "admin"
+    assert main(["lookup", "ICD-10-CM", "I34.1", "--root", str(lcd), "--format", "crd"]) == 2

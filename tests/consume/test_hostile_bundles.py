@@ -104,7 +104,7 @@ def _first_name(name: str) -> Callable[[dict[str, Any]], None]:
         ),
         (
             _manifest(lambda document: document["files"].append(document["files"][3])),
-            "files[8].name 'codes/ICD-9-CM/72.json' is listed twice",
+            "files[10].name 'codes/ICD-9-CM/72.json' is listed twice",
         ),
         (
             _manifest(lambda document: document["files"][1].update(size=-1)),

@@ -108,16 +108,16 @@ def _twice(document: dict[str, Any]) -> None:
         (_twice, "files[2].name 'catalog.json' is listed twice"),
         (_field("kind", value="catalog"), "not a bundle manifest"),
         (
-            _field("bundle_format", value=2),
-            "bundle format 2 is not supported (this reader knows 1)",
+            _field("bundle_format", value=3),
+            "bundle format 3 is not supported (this reader knows 1, 2)",
         ),
         (
             _field("bundle_format", value=True),
-            "bundle format true or false is not supported (this reader knows 1)",
+            "bundle format true or false is not supported (this reader knows 1, 2)",
         ),
         (
             _field("bundle_format", value="1"),
-            "bundle format text is not supported (this reader knows 1)",
+            "bundle format text is not supported (this reader knows 1, 2)",
         ),
         (_field("source", value=[]), "source: must be an object, not a list"),
         (_field("source", "digest", delete=True), "source.digest: missing; it must be text"),
@@ -144,7 +144,7 @@ def test_each_wrong_field_is_named(change: Any, message: str) -> None:
     ("data", "message"),
     [
         (b"[" * 100_000 + b"]" * 100_000, "nested too deeply to be a bundle file"),
-        (b'{"kind": "manifest"}', "bundle format null is not supported (this reader knows 1)"),
+        (b'{"kind": "manifest"}', "bundle format null is not supported (this reader knows 1, 2)"),
         (b"[]", "not a bundle manifest"),
         (b"\xff{}", "not UTF-8 text (byte 0)"),
         (b'{"files": [], "files": 5}', "not valid JSON: key 'files' appears twice in one object"),

@@ -161,6 +161,8 @@ def test_show_names_what_a_policy_supersedes_and_what_superseded_it(
         "on 2020-06-01: version 2015-01-01 (policies/0518/2015-01-01.yaml), in effect "
         "2015-01-01 through 2020-06-30\n"
         "  status active; next review 2020-07-01\n"
+        "posted: version 2020-07-01 (policies/0518/2020-07-01.yaml, published 2020-04-15) "
+        "takes effect 2020-07-01; until then the version above governs\n"
         "versions:\n"
         "  2015-01-01  active   in effect 2015-01-01 through 2020-06-30\n"
         "  2020-07-01  active   in effect 2020-07-01, open-ended\n"

@@ -11,6 +11,7 @@ from typing import Any
 from validator.cli.answers import dump, spoken, text_lines, window_json
 from validator.cli.display import printable
 from validator.consume.coverage import Context, Evaluation
+from validator.consume.crd import coverage_information
 from validator.model.resolve import Answer, Governing, PriorAuthorization, Support
 
 #: How each context dimension is written on the command line, for "needs" lines.
@@ -285,3 +286,20 @@ def _cell(text: str) -> str:
     policy title starting with ``=`` must not run in the analyst's spreadsheet)."""
     text = printable(" ".join(text.split()))
     return f"'{text}" if text.startswith(("=", "+", "-", "@")) else text
+
+
+def coverage_crd(system: str, code: str, answers: list[Answer]) -> str:
+    """Each applying version's answer as a Da Vinci CRD ``coverage-information`` extension."""
+    return dump(
+        [
+            {
+                "policy": a.governing.version.number,
+                "version": a.governing.version.effective.isoformat(),
+                "coverage-information": coverage_information(
+                    a.evaluation, billing_code=code, system=system
+                ),
+            }
+            for a in answers
+            if a.evaluation.applies
+        ]
+    )

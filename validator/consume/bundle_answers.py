@@ -148,21 +148,6 @@ def within(dates: dict[str, str | None] | None, day: str) -> bool:
     return (start is None or start <= day) and (through is None or day <= through)
 
 
-def in_printed_order(rules: Rules, document: dict[str, Any]) -> Rules:
-    """The rules with their groups in the order the version prints them.
-
-    Canonical JSON sorts an object's keys, so a bundle keeps no order of the groups;
-    the evaluator reads them in the order the repository compiled them, the printed one
-    (which of two catch-all groups a diagnosis counts for first, which services a
-    diagnosis pairs with, in order). Groups the document does not print come last.
-    """
-    printed = [group.get("id") for group in document.get("coding", {}).get("groups", [])]
-    groups = rules["groups"]
-    ordered = {name: groups[name] for name in printed if name in groups}
-    ordered.update(groups)
-    return {**rules, "groups": ordered}
-
-
 def supported(rules: Rules, group: str) -> tuple[tuple[dict[str, Any], ...], tuple[str, ...]]:
     """The statements that require a diagnosis group, and the services they govern; when
     none does, the version's services that no statement governs."""
@@ -170,10 +155,13 @@ def supported(rules: Rules, group: str) -> tuple[tuple[dict[str, Any], ...], tup
     if requiring:
         return requiring, tuple(dict.fromkeys(g for s in requiring for g in s["services"]))
     governed = {g for s in rules["statements"] for g in s["services"]}
+    # By identifier: a bundle's JSON keeps no order of the groups.
     services = tuple(
-        name
-        for name, g in rules["groups"].items()
-        if g["role"] == "service" and name not in governed
+        sorted(
+            name
+            for name, g in rules["groups"].items()
+            if g["role"] == "service" and name not in governed
+        )
     )
     return (), services
 

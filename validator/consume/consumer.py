@@ -42,7 +42,6 @@ from validator.consume.bundle_answers import (
     as_date,
     contains,
     context,
-    in_printed_order,
     listed_in,
     needing_prior_authorization,
     offering,
@@ -279,7 +278,7 @@ class Bundle:
         with self._shaped(policy_file(row["policy"])):
             where = listed_in(row, str(published["document"]["title"]))
             rules = copy.deepcopy(published["coverage_rules"])
-            return where, in_printed_order(rules, published["document"])
+            return where, rules
 
     def prior_authorizations(
         self, on: date | str, line_of_business: str | None = None

@@ -162,17 +162,27 @@ def _by_group(rules: Rules, group: str, context: Context, groups_of: GroupsOf) -
             if len(possible) > 1:
                 candidates = [{"determination": d} for d in sorted(possible)]
                 return _needing(("diagnosis",), candidates), candidates
-        else:
-            primary = context.diagnoses[0] if context.diagnoses else None
-            for name, g in paired:
-                if primary is not None and in_group(rules, name, primary, groups_of):
-                    listed = "listed" if name in set(groups_of(*primary)) else "as any other code"
-                    outcome = (
-                        g["determination"],
-                        g["basis"],
-                        f'billed with {primary[1]}, {listed} under "{g["heading"]}"',
-                    )
-                    break
+        elif context.diagnoses:
+            primary = context.diagnoses[0]
+            listed = set(groups_of(*primary))
+            # A group that lists the code decides before one that catches "all other
+            # codes"; among several of either (a slip the rules report), the first by
+            # identifier. Nothing depends on the order the groups were written in, so a
+            # bundle's sorted JSON answers as the repository does.
+            matches = sorted(
+                (name not in listed, name)
+                for name, _ in paired
+                if in_group(rules, name, primary, groups_of)
+            )
+            if matches:
+                catch_all, name = matches[0]
+                g = rules["groups"][name]
+                how = "as any other code" if catch_all else "listed"
+                outcome = (
+                    g["determination"],
+                    g["basis"],
+                    f'billed with {primary[1]}, {how} under "{g["heading"]}"',
+                )
     determination, basis, reason = outcome
     return _decided(determination, basis, None, reason, {}), [{"determination": determination}]
 

@@ -197,7 +197,8 @@ def parse_manifest(data: bytes) -> Manifest:
     version = document.get("bundle_format")
     if not _is_count(version) or version not in SUPPORTED_FORMATS:
         shown = version if _is_count(version) else _json_type(version)
-        raise ManifestError(f"bundle format {shown} is not supported (this reader knows 1)")
+        known = ", ".join(str(number) for number in sorted(SUPPORTED_FORMATS))
+        raise ManifestError(f"bundle format {shown} is not supported (this reader knows {known})")
     _require(document, "files", _is_list, "a list of files")
     entries = _entries(document["files"])
     _check_provenance(document)

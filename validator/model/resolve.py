@@ -13,12 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from validator.consume.coverage import (
-    Context,
-    Evaluation,
-    can_apply,
-    evaluate,
-)
+from validator.consume.bundle_answers import supported
+from validator.consume.coverage import Context, Evaluation, can_apply, evaluate
 from validator.model.coding import CodeGroup
 from validator.model.timeline import Policy, Repository, Window
 from validator.model.versions import Version
@@ -105,22 +101,7 @@ def supports(repository: Repository, system: str, code: str, on: date) -> list[S
     for governing in lookup(repository, system, code, on):
         if governing.group.role != "diagnosis":
             continue
-        rules = governing.version.coverage_rules
-        requiring = tuple(
-            s
-            for s in rules["statements"]
-            if governing.group.id
-            in {g for names in (s.get("diagnoses") or {}).values() for g in names}
-        )
-        if requiring:
-            services = tuple(dict.fromkeys(g for s in requiring for g in s["services"]))
-        else:
-            governed = {g for s in rules["statements"] for g in s["services"]}
-            services = tuple(
-                name
-                for name, g in rules["groups"].items()
-                if g["role"] == "service" and name not in governed
-            )
+        requiring, services = supported(governing.version.coverage_rules, governing.group.id)
         found.append(Support(governing, requiring, services))
     return found
 

@@ -34,7 +34,12 @@ def add_parser(commands: Any) -> None:
     options.add_on(parser)
     add_context(parser)
     options.add_root(parser)
-    parser.add_argument("--format", choices=["text", "json"], default="text")
+    parser.add_argument(
+        "--format",
+        choices=["text", "json", "crd"],
+        default="text",
+        help="crd: each answer as a Da Vinci CRD coverage-information extension (services)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -116,6 +121,8 @@ def run(args: argparse.Namespace) -> int:
     context = context_of(args, on)
     loaded = options.load_repository(args)
     role = SYSTEMS[system].role
+    if args.format == "crd" and role != "service":
+        raise options.UsageError("--format crd answers for services (CPT, HCPCS, procedures)")
     answered, output = _answer(loaded.repository, role, system, code, on, context, args.format)
     sys.stdout.write(output)
     return loaded.exit_code(answered)
@@ -133,6 +140,8 @@ def _answer(
     """Whether any version governed the code, and the answer in the format asked for."""
     if role == "service":
         found = resolve.coverage(repository, system, code, on, context)
+        if fmt == "crd":
+            return bool(found), coverage_answers.coverage_crd(system, code, found)
         render = coverage_answers.coverage_json if fmt == "json" else coverage_answers.coverage_text
         return bool(found), render(system, code, on, context, found)
     if role == "diagnosis":
