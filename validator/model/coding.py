@@ -39,6 +39,10 @@ class DatesOfService:
             "through": self.through.isoformat() if self.through else None,
         }
 
+    @classmethod
+    def from_json(cls, value: dict[str, str | None] | None) -> DatesOfService:
+        return dates_of_service(value)
+
 
 ALWAYS = DatesOfService()
 
@@ -59,6 +63,30 @@ class CodeGroup:
     def role(self) -> str:
         return SYSTEMS[self.system].role
 
+    def to_json(self) -> list[Any]:
+        return [
+            self.id,
+            self.heading,
+            self.determination,
+            self.basis,
+            self.system,
+            self.catch_all,
+            self.dates.to_json(),
+        ]
+
+    @classmethod
+    def from_json(cls, value: list[Any]) -> CodeGroup:
+        identifier, heading, determination, basis, system, catch_all, dates = value
+        return cls(
+            identifier,
+            heading,
+            determination,
+            basis,
+            system,
+            catch_all,
+            DatesOfService.from_json(dates),
+        )
+
 
 @dataclass(frozen=True)
 class CodeRow:
@@ -73,7 +101,46 @@ class CodeRow:
     dates: DatesOfService = ALWAYS
 
 
-def dates_of_service(value: dict[str, str] | None) -> DatesOfService:
+def rows_to_json(rows: tuple[CodeRow, ...]) -> list[dict[str, Any]]:
+    """Code rows as JSON, a run of rows from one place (a range, ``subcodes``) as one
+    entry listing its codes: a range of 10,000 codes is stored once, not 10,000 times."""
+    runs: list[dict[str, Any]] = []
+    last: tuple[Any, ...] | None = None
+    for row in rows:
+        shared = (row.system, row.group, row.position, row.pointer, row.from_range, row.dates)
+        if shared == last:
+            runs[-1]["codes"].append(row.code)
+            continue
+        last = shared
+        runs.append(
+            {
+                "system": row.system,
+                "group": row.group,
+                "position": list(row.position),
+                "pointer": row.pointer,
+                "from_range": row.from_range,
+                "dates": row.dates.to_json(),
+                "codes": [row.code],
+            }
+        )
+    return runs
+
+
+def rows_from_json(runs: list[dict[str, Any]]) -> tuple[CodeRow, ...]:
+    """The code rows ``rows_to_json`` gave, in their order."""
+    rows: list[CodeRow] = []
+    for run in runs:
+        system, group, pointer = run["system"], run["group"], run["pointer"]
+        line, column = run["position"]
+        from_range, dates = run["from_range"], DatesOfService.from_json(run["dates"])
+        rows.extend(
+            CodeRow(system, code, group, (line, column), pointer, from_range, dates)
+            for code in run["codes"]
+        )
+    return tuple(rows)
+
+
+def dates_of_service(value: dict[str, str | None] | None) -> DatesOfService:
     if not value:
         return ALWAYS
     start, through = value.get("from"), value.get("through")

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
+from typing import Any
 
 from validator.model.organization import Organization
 from validator.model.versions import CodeRow, Version
@@ -66,6 +67,34 @@ class Retirement:
     reason: str | None = None
     #: The first-format version that declared it; None for a retirement record.
     version: Version | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The retirement as JSON values: ``from_json`` gives it back equal."""
+        return {
+            "number": self.number,
+            "retired": self.retired.isoformat(),
+            "path": self.path,
+            "position": self.position,
+            "pointer": self.pointer,
+            "published": None if self.published is None else self.published.isoformat(),
+            "reason": self.reason,
+            "version": None if self.version is None else self.version.to_json(),
+        }
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> Retirement:
+        line, column = value["position"]
+        published, version = value["published"], value["version"]
+        return cls(
+            value["number"],
+            date.fromisoformat(value["retired"]),
+            value["path"],
+            (line, column),
+            value["pointer"],
+            published=None if published is None else date.fromisoformat(published),
+            reason=value["reason"],
+            version=None if version is None else Version.from_json(version),
+        )
 
 
 def build_retirement(doc: Document) -> Retirement:

@@ -13,7 +13,14 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from validator.model.coding import CodeGroup, CodeRow, KnownCodes, code_rows
+from validator.model.coding import (
+    CodeGroup,
+    CodeRow,
+    KnownCodes,
+    code_rows,
+    rows_from_json,
+    rows_to_json,
+)
 from validator.model.coverage import compile_rules
 from validator.model.upgrade import is_first_format, upgrade
 from validator.read.document import Document
@@ -114,9 +121,84 @@ class Version:
     def position(self, key: str) -> Position:
         return self.positions.get(key, (1, 1))
 
+    def to_json(self) -> dict[str, Any]:
+        """The version as JSON values, everything kept: ``from_json`` gives it back equal,
+        with its positions and document. Dates are ISO text, positions [line, column]."""
+        return {
+            "path": self.path,
+            "number": self.number,
+            "title": self.title,
+            "status": self.status,
+            "effective": self.effective.isoformat(),
+            "next_review": _iso(self.next_review),
+            "published": _iso(self.published),
+            "last_review": _iso(self.last_review),
+            "retired": _iso(self.retired),
+            "format": self.format,
+            "groups": [group.to_json() for group in self.groups],
+            "codes": rows_to_json(self.codes),
+            "replaces": [
+                [r.number, r.title, r.legacy, r.position, r.pointer, r.legacy_position]
+                for r in self.replaces
+            ],
+            "related": [[r.title, r.number, r.position, r.pointer] for r in self.related],
+            "lineage": [
+                [row.organization, row.number, row.title, row.last_review.isoformat()]
+                for row in self.lineage
+            ],
+            "positions": self.positions,
+            "document": self.document,
+        }
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> Version:
+        """The version ``to_json`` gave."""
+        return cls(
+            path=value["path"],
+            number=value["number"],
+            title=value["title"],
+            status=value["status"],
+            effective=date.fromisoformat(value["effective"]),
+            next_review=_date(value["next_review"]),
+            published=_date(value["published"]),
+            last_review=_date(value["last_review"]),
+            retired=_date(value["retired"]),
+            format=value["format"],
+            groups=tuple(CodeGroup.from_json(group) for group in value["groups"]),
+            codes=rows_from_json(value["codes"]),
+            replaces=tuple(
+                Replacement(number, title, legacy, _at(at), pointer, _at_or_none(legacy_at))
+                for number, title, legacy, at, pointer, legacy_at in value["replaces"]
+            ),
+            related=tuple(
+                RelatedPolicy(title, number, _at(at), pointer)
+                for title, number, at, pointer in value["related"]
+            ),
+            lineage=tuple(
+                Lineage(organization, number, title, date.fromisoformat(last_review))
+                for organization, number, title, last_review in value["lineage"]
+            ),
+            positions={key: _at(at) for key, at in value["positions"].items()},
+            document=value["document"],
+        )
+
 
 def _date(value: str | None) -> date | None:
     return None if value is None else date.fromisoformat(value)
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _at(value: list[int]) -> Position:
+    """A position read back from JSON, where it is a list: a (line, column) tuple."""
+    line, column = value
+    return (line, column)
+
+
+def _at_or_none(value: list[int] | None) -> Position | None:
+    return None if value is None else _at(value)
 
 
 def build_version(doc: Document, known: KnownCodes) -> Version:
