@@ -1,52 +1,39 @@
 """Validate a repository or some of its files: the steps in order, no printing.
 
-``check_source`` is a pure function of one file's path and bytes, so its results can
-be cached by content and files can be checked in parallel. The repository-wide rules
-then run once on the model built from every version that passed, with the positions
-each file's check looked up for them (``Places``).
+Each file is checked on its own (``check.source``), its results taken from the cache
+when its bytes were checked before (``check.cache``), the rest in worker processes
+(``check.parallel``). The repository-wide rules then run once on the model built from
+every version that passed, with the positions each file's check looked up for them
+(``Places``).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, fields, replace
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import date
-from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+from validator.check import results
+from validator.check.cache import Cache
+from validator.check.parallel import check_files
 from validator.check.rules import (
     applicability,
-    codes,
     coverage,
-    criteria,
-    dates,
-    limits,
     paths,
-    placeholders,
-    references,
     retirement,
     service_dates,
     supersession,
     timeline,
 )
-from validator.check.rules.places import NOWHERE, Places, Pointers, Position, look_up
-from validator.check.schemas import (
-    FORMAT_FIRST,
-    ORGANIZATION_SCHEMA,
-    POLICY_SCHEMA,
-    POLICY_V1_SCHEMA,
-    RETIREMENT_SCHEMA,
-    check_schema,
-)
+from validator.check.rules.places import NOWHERE, Places, Position
+from validator.check.source import VERSION_CHECKS, FileResult, check_source, listed
 from validator.findings import Finding, Severity, count_by_severity
-from validator.model import codesets
 from validator.model.organization import Organization
-from validator.model.timeline import Repository, Retirement, build_retirement
-from validator.model.upgrade import is_first_format
-from validator.model.versions import Version, build_version
-from validator.read.document import MAX_LISTED_PER_RULE, Document, LeftOut
+from validator.model.timeline import Repository, Retirement
+from validator.model.versions import Version
 from validator.read.files import (
     LAYOUT,
     ORGANIZATION_FILE,
@@ -57,24 +44,19 @@ from validator.read.files import (
     read_source,
     relative_to_root,
 )
-from validator.read.loader import load_document
 
-# Sorting on the fields in their order gives the order of Finding, without a call to its
-# generated __lt__ for each comparison: several times faster on 200,000 findings.
-_SORT_KEY = attrgetter(*(field.name for field in fields(Finding)))
-
-#: The rules for one version, in order: each a function of its document and model.
-VERSION_CHECKS: tuple[Callable[[Document, Version], Iterator[Finding]], ...] = (
-    paths.check,
-    placeholders.check,
-    dates.check,
-    service_dates.check,
-    codes.check,
-    references.check,
-    criteria.check,
-    limits.check,
-    applicability.check,
-)
+__all__ = [
+    "REPOSITORY_CHECKS",
+    "VERSION_CHECKS",
+    "Checking",
+    "FileResult",
+    "Report",
+    "check_repository",
+    "check_source",
+    "listed",
+    "validate",
+    "validate_sources",
+]
 
 #: The rules that need every version at once, on the model built from them, and the
 #: positions of the values they report on that the model does not keep.
@@ -87,22 +69,14 @@ REPOSITORY_CHECKS: tuple[Callable[[Repository, date, Places], Iterator[Finding]]
     coverage.check,
 )
 
-#: The values of a version the repository-wide rules may report on, by JSON pointer.
-VERSION_PLACES: tuple[Pointers, ...] = (service_dates.pointers, applicability.pointers)
-#: The values of a retirement record they may report on.
-RETIREMENT_PLACES: tuple[Pointers, ...] = (retirement.pointers,)
-
 
 @dataclass(frozen=True)
-class FileResult:
-    """What checking one file gave: its findings, and its model when it can be trusted."""
+class Checking:
+    """How the files are checked: with the results of earlier runs (None: every file is
+    checked), and in how many processes."""
 
-    findings: list[Finding]
-    version: Version | None = None
-    organization: dict[str, Any] | None = None  # the organisation file, when valid
-    retirement: Retirement | None = None
-    #: Positions of the values the repository-wide rules may report on, by pointer.
-    places: dict[str, Position] = field(default_factory=dict)
+    cache: Cache | None = None
+    jobs: int = 1
 
 
 @dataclass(frozen=True)
@@ -124,105 +98,6 @@ class Report:
         return any(finding.severity >= worst for finding in self.findings)
 
 
-def check_source(source: SourceFile) -> FileResult:
-    """Check one file: load it, then its schema, then the rules for one version.
-
-    Each stage runs only on what the stage before accepted, so later rules can rely on
-    the document's shape and a broken file gives its root cause, not a cascade. Every
-    version that matched the schema joins the repository model, so that repository-wide
-    rules still see a version whose dates or codes are wrong.
-    """
-    doc = load_document(source.path, source.raw)
-    findings = list(doc.findings)
-    if not doc.ok:
-        return FileResult(listed(findings, doc.left_out))
-    schema = _schema_for(source.path, doc)
-    if schema == POLICY_V1_SCHEMA:
-        findings.append(_first_format(source.path))
-    schema_findings = check_schema(doc, schema)
-    findings.extend(schema_findings)
-    if schema_findings:
-        return FileResult(listed(findings, doc.left_out))
-    if schema == ORGANIZATION_SCHEMA:
-        findings.extend(placeholders.check_organization(doc))
-        return FileResult(listed(findings, doc.left_out), organization=doc.data)
-    if schema == RETIREMENT_SCHEMA:
-        record = build_retirement(doc)
-        findings.extend(paths.check_retirement(doc, record))
-        return FileResult(
-            listed(findings, doc.left_out),
-            retirement=record,
-            places=look_up(doc, RETIREMENT_PLACES),
-        )
-    version = build_version(doc, codesets.known_codes)
-    for check in VERSION_CHECKS:
-        findings.extend(check(doc, version))
-    return FileResult(listed(findings, doc.left_out), version, places=look_up(doc, VERSION_PLACES))
-
-
-def _schema_for(path: str, doc: Document) -> str:
-    if path == ORGANIZATION_FILE:
-        return ORGANIZATION_SCHEMA
-    if is_retirement_path(path):
-        return RETIREMENT_SCHEMA
-    return POLICY_V1_SCHEMA if is_first_format(doc.data) else POLICY_SCHEMA
-
-
-def _first_format(path: str) -> Finding:
-    return FORMAT_FIRST.finding(
-        path,
-        1,
-        1,
-        "written in the first policy format; it is read as the second would say it",
-        hint=f"policyrepo migrate {path}",
-    )
-
-
-def listed(findings: list[Finding], left_out: Mapping[str, LeftOut] | None = None) -> list[Finding]:
-    """One file's findings as a report lists them: sorted, and past the first
-    ``MAX_LISTED_PER_RULE`` of a rule, one finding of that rule counting the rest, at the
-    place of the first one left out.
-
-    A hostile file can hold 200,000 control characters or unknown keys; listing each
-    would flood the report (and a CI log) with as many lines. The first findings of each
-    rule in the file are the ones kept, so the list is the same on every run. Loading
-    makes no more findings of a rule than are listed, and gives the rest as ``left_out``.
-    """
-    left_out = left_out or {}
-    ordered = sorted(findings, key=_SORT_KEY)
-    kept: list[Finding] = []
-    listed_by_rule: Counter[str] = Counter()
-    rest: dict[str, list[Finding]] = defaultdict(list)
-    for finding in ordered:
-        if listed_by_rule[finding.rule] < MAX_LISTED_PER_RULE:
-            listed_by_rule[finding.rule] += 1
-            kept.append(finding)
-        else:
-            rest[finding.rule].append(finding)
-    if not rest and not left_out:
-        return ordered
-    kept.extend(
-        _more_findings(rule, rest.get(rule, []), left_out.get(rule))
-        for rule in sorted(rest.keys() | left_out.keys())
-    )
-    return sorted(kept, key=_SORT_KEY)
-
-
-def _more_findings(rule: str, made: list[Finding], left_out: LeftOut | None) -> Finding:
-    """One finding for the findings of a rule past those listed: at the place of the
-    first of them, and as severe as the worst."""
-    if left_out is not None:
-        made = [*made, left_out.first]
-    count = len(made) - 1 + (left_out.count if left_out is not None else 1)
-    return replace(
-        min(made, key=_SORT_KEY),
-        severity=max(finding.severity for finding in made),
-        message=f"... and {count:,} more {rule} findings in this file were not listed",
-        pointer="",
-        hint="fix the findings listed and validate again to see the rest",
-    )
-
-
 def check_repository(
     repository: Repository, today: date, places: Places = NOWHERE
 ) -> list[Finding]:
@@ -230,8 +105,39 @@ def check_repository(
     return [finding for check in REPOSITORY_CHECKS for finding in check(repository, today, places)]
 
 
+def check_sources(sources: list[SourceFile], checking: Checking | None = None) -> list[FileResult]:
+    """Each file's results, in order: from the cache when its bytes were checked before
+    with this very validator, schemas and code sets; the rest checked, and cached."""
+    checking = checking or Checking()
+    cache = checking.cache
+    if cache is None:
+        return [result for result, _ in check_files(sources, checking.jobs)]
+    keys = [cache.key(source) for source in sources]
+    found = [_cached(cache, key, source.path) for key, source in zip(keys, sources, strict=True)]
+    unknown = [index for index, result in enumerate(found) if result is None]
+    checked = check_files([sources[index] for index in unknown], checking.jobs)
+    for index, (result, text) in zip(unknown, checked, strict=True):
+        found[index] = result
+        cache.store(keys[index], sources[index].path, text or results.dumps(result))
+    cache.prune()
+    return [result for result in found if result is not None]
+
+
+def _cached(cache: Cache, key: str, path: str) -> FileResult | None:
+    text = cache.load(key, path)
+    if text is None:
+        return None
+    try:
+        return results.loads(text)
+    except results.MalformedResults:
+        return None  # an entry of the right key but a wrong shape: checked again
+
+
 def validate_sources(
-    sources: list[SourceFile], today: date, report_on: set[str] | None = None
+    sources: list[SourceFile],
+    today: date,
+    report_on: set[str] | None = None,
+    checking: Checking | None = None,
 ) -> Report:
     """Check files already read, then the repository they make up.
 
@@ -244,8 +150,7 @@ def validate_sources(
     places: dict[str, dict[str, Position]] = {}
     organization = None
     unreadable: dict[str, list[date]] = defaultdict(list)
-    for source in sources:
-        result = check_source(source)
+    for source, result in zip(sources, check_sources(sources, checking), strict=True):
         findings.extend(result.findings)
         if result.places:
             places[source.path] = result.places
@@ -305,8 +210,16 @@ def _no_overwriting_hints(
     return fixed
 
 
-def validate(root: Path, arguments: list[str] | None = None, today: date | None = None) -> Report:
-    """Validate the whole repository, or report only on the files and directories named."""
+def validate(
+    root: Path,
+    arguments: list[str] | None = None,
+    today: date | None = None,
+    checking: Checking | None = None,
+) -> Report:
+    """Validate the whole repository, or report only on the files and directories named.
+
+    ``checking`` says how files are checked: by default one at a time, none cached.
+    """
     paths, findings = discover(root)
     report_on: set[str] | None = None
     if arguments:
@@ -321,7 +234,7 @@ def validate(root: Path, arguments: list[str] | None = None, today: date | None 
                 findings.append(source)
         else:
             sources.append(source)
-    report = validate_sources(sources, today or date.today(), report_on)
+    report = validate_sources(sources, today or date.today(), report_on, checking)
     # Files that could not be read count too: the user named them, or they are there.
     files = len(paths) if report_on is None else len(report_on)
     return replace(report, findings=sorted(findings + report.findings), files=files)
