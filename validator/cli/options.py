@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from validator.check.validate import validate
+from validator.check.cache import CacheRefused, open_cache
+from validator.check.parallel import available_cores
+from validator.check.validate import Checking, validate
 from validator.findings import Severity
 from validator.model.timeline import Repository
 
@@ -76,6 +78,50 @@ def add_root(parser: argparse.ArgumentParser) -> None:
 def add_root_and_format(parser: argparse.ArgumentParser) -> None:
     add_root(parser)
     parser.add_argument("--format", choices=["text", "json"], default="text")
+    add_checking(parser)
+
+
+def add_checking(parser: argparse.ArgumentParser) -> None:
+    """The options of a command that validates the repository: processes and cache."""
+    parser.add_argument(
+        "--jobs",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="check files in N processes (default: every core available)",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="keep each file's results in DIR (default: .policyrepo-cache in the root)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="check every file, and keep no results"
+    )
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return int(text)
+
+
+def checking(args: argparse.Namespace, root: Path) -> Checking:
+    """How to check the files, from the options (a command without them gets the
+    defaults: every core, the cache in the root). A cache that cannot be used is said on
+    stderr, and the run goes on without it; one given with --cache-dir is a usage error."""
+    jobs = getattr(args, "jobs", None) or available_cores()
+    if getattr(args, "no_cache", False):
+        return Checking(None, jobs)
+    given = getattr(args, "cache_dir", None)
+    try:
+        cache = open_cache(root, Path(given) if given else None)
+    except CacheRefused as error:
+        if given:
+            raise UsageError(f"--cache-dir {given}: {error}") from None
+        print(f"policyrepo: note: no cache this run: {error}", file=sys.stderr)
+        return Checking(None, jobs)
+    return Checking(cache, jobs)
 
 
 def repository_root(args: argparse.Namespace) -> Path:
@@ -102,7 +148,8 @@ class Loaded:
 def load_repository(args: argparse.Namespace) -> Loaded:
     """The repository model; files that do not load or match the schema are left out,
     and the answer says so (on stderr, and in the exit code)."""
-    report = validate(repository_root(args), None, getattr(args, "today", None))
+    root = repository_root(args)
+    report = validate(root, None, getattr(args, "today", None), checking(args, root))
     broken = len({f.path for f in report.findings if f.severity is Severity.ERROR})
     if broken:
         print(

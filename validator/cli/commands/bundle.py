@@ -45,6 +45,7 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--sign", metavar="KEYFILE", help="Ed25519 private key (PEM) to sign with")
     options.add_root(parser)
     options.add_today(parser)
+    options.add_checking(parser)
     parser.set_defaults(run=run)
 
 
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         prepare_output(args.output, root)
         key = signing.load_private_key(Path(args.sign)) if args.sign else None
         source_date_epoch()
-    report = validate(root, None, args.today)
+    report = validate(root, None, args.today, options.checking(args, root))
     errors = report.counts()[Severity.ERROR]
     if errors:
         sys.stderr.write(REPORTERS["text"](report))

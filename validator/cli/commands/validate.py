@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from validator.check.history import check_history
-from validator.check.validate import Report, validate, validate_sources
+from validator.check.validate import Checking, Report, validate, validate_sources
 from validator.cli import options
 from validator.cli.reporters import REPORTERS, report_markdown
 from validator.read.files import SourceFile
@@ -40,14 +40,16 @@ def add_parser(commands: Any) -> None:
         "revision entries (for pull requests: --base origin/main; for a commit: --base HEAD)",
     )
     options.add_today(parser)
+    options.add_checking(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     root = options.repository_root(args)
-    report = validate(root, args.paths or None, args.today)
+    checking = options.checking(args, root)
+    report = validate(root, args.paths or None, args.today, checking)
     if args.base is not None:
-        report = with_history(root, report, args.base, args.today or date.today())
+        report = with_history(root, report, args.base, args.today or date.today(), checking)
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     sys.stdout.write(REPORTERS[fmt](report))
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -56,14 +58,17 @@ def run(args: argparse.Namespace) -> int:
     return options.EXIT_FINDINGS if report.failed(strict=args.strict) else options.EXIT_OK
 
 
-def with_history(root: Path, report: Report, base: str, today: date) -> Report:
+def with_history(
+    root: Path, report: Report, base: str, today: date, checking: Checking | None = None
+) -> Report:
     """The report with what the change from ``base`` may not do."""
     try:
         read = revision_sources(root, base)
     except RevisionError as error:
         raise options.UsageError(f"--base {base}: {error}") from None
     sources = [source for source in read if isinstance(source, SourceFile)]
-    before = validate_sources(sources, today)
+    # Most files are as they were at the base: their results come from the cache.
+    before = validate_sources(sources, today, None, checking)
     findings = check_history(before, report, today)
     return replace(report, findings=sorted(report.findings + findings))
 
