@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: all install validate bundle test lint typecheck schemas workflows pytest clean
+.PHONY: all install validate bundle test lint typecheck schemas workflows pytest bench clean
 
 all: bundle
 
@@ -64,6 +64,12 @@ $(VENV)/wheelhouse/.built: pyproject.toml | $(VENV)/.installed-test
 
 pytest: $(VENV)/.installed-test $(VENV)/.installed-node-tools $(VENV)/wheelhouse/.built
 	$(BIN)/pytest --cov --cov-branch --cov-report=term
+
+# Speed at scale (BENCHMARKS.md): generates repositories of 2,000 and 20,000 versions in
+# .bench/ (git-ignored) and times every command on both. It takes long, so it is not part
+# of `make test`; a quick look: $(BIN)/python -m benchmarks.bench_scale --sizes S --repeat 1
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m benchmarks.bench_scale --sizes M,L --work .bench
 
 clean:
 	rm -rf $(VENV) dist .pytest_cache .mypy_cache .ruff_cache .coverage .hypothesis tests/node-tools/node_modules
