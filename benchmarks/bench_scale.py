@@ -463,7 +463,7 @@ def report(benches: dict[str, Bench], tool: Tool, repeat: int) -> str:
     sizes = list(benches)
     lines = [
         f"Machine: {os.cpu_count()} cores, {_cpu_model()}, Python {platform.python_version()}; "
-        f"{tool.describe()}; median of {repeat} runs.",
+        f"policyrepo at {_revision()}; {tool.describe()}; median of {repeat} runs.",
         "",
     ]
     for size, bench in benches.items():
@@ -543,6 +543,18 @@ def _cell(target: Target, benches: dict[str, Bench], size: str, value: float | N
     cpu = target.cpu(benches, size) if target.cpu else None
     shown = f"{value:.2f}{target.unit}"
     return shown if cpu is None else f"{shown} (CPU {cpu:.2f}{target.unit})"
+
+
+def _revision() -> str:
+    """The commit measured, and whether the validator had changes not yet committed."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", "-C", str(PROJECT), *args], capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD") or "an unknown commit"
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", "validator", "schema")
+    return f"{commit}{' with uncommitted changes' if changed else ''}"
 
 
 def _cpu_model() -> str:
