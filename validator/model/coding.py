@@ -157,6 +157,10 @@ def _narrowed(group: DatesOfService, code: DatesOfService) -> DatesOfService:
     return DatesOfService(max(starts) if starts else None, min(ends) if ends else None)
 
 
+#: The keys of a code table's entry whose value a code row is reported at.
+_ENTRY_KEYS = frozenset({"code", "range"})
+
+
 def code_rows(
     doc: Document, data: dict[str, Any], known: KnownCodes
 ) -> tuple[tuple[CodeGroup, ...], tuple[CodeRow, ...]]:
@@ -178,10 +182,14 @@ def code_rows(
                 group_dates,
             )
         )
+        positions = doc.item_positions(f"/coding/groups/{group_index}/codes", _ENTRY_KEYS)
         for code_index, entry in enumerate(group["codes"]):
             kind = "code" if "code" in entry else "range"
             pointer = f"/coding/groups/{group_index}/codes/{code_index}/{kind}"
-            position = doc.position(pointer)
+            # A first-format file's tree may not hold the upgraded table: the nearest place.
+            position = (
+                positions[code_index] if code_index < len(positions) else doc.position(pointer)
+            )
             dates = _narrowed(group_dates, dates_of_service(entry.get("dates_of_service")))
             if kind == "code" and not entry.get("subcodes"):
                 if system.accepts(entry["code"]):

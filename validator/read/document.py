@@ -39,6 +39,8 @@ class Document:
     data: Any = None
     root: Node | None = field(default=None, repr=False)
     findings: list[Finding] = field(default_factory=list)
+    #: The decoded text the value was loaded from; None when not loaded from text.
+    text: str | None = field(default=None, repr=False, compare=False)
     #: Findings of a rule past the first ``MAX_LISTED_PER_RULE``, by rule ID.
     left_out: dict[str, LeftOut] = field(default_factory=dict)
     _listed_by_rule: dict[str, int] = field(
@@ -137,6 +139,24 @@ class Document:
                     pairs.setdefault(pair[0].value, pair)
             self._pairs_by_mapping[id(node)] = pairs
         return pairs
+
+    def item_positions(self, pointer: str, keys: frozenset[str]) -> list[tuple[int, int]]:
+        """For each item of the sequence a JSON pointer names, the position of its value
+        under the first of its keys in ``keys`` (the item's own, where it has none).
+
+        One walk to the sequence for all its items: a table of 1,500 codes costs 1,500
+        steps, not 1,500 walks from the root.
+        """
+        node = self.node_at(pointer)
+        if not isinstance(node, SequenceNode):
+            return []
+        positions = []
+        for item in node.value:
+            target = item
+            if isinstance(item, MappingNode):
+                target = next((value for name, value in item.value if name.value in keys), item)
+            positions.append((target.start_mark.line + 1, target.start_mark.column + 1))
+        return positions
 
     def position(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
         """1-based line and column of the node a JSON pointer names."""

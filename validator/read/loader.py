@@ -64,6 +64,7 @@ def _load(path: str, raw: bytes) -> Document:
     if isinstance(decoded, Finding):
         doc.findings.append(decoded)
         return doc
+    doc.text = decoded
     lines = text.Lines(decoded)
     doc.add_each(
         text.INVISIBLE.id,

@@ -77,7 +77,7 @@ SEQUENCE = "tag:policyrepo,2026:seq"
 # An anchor follows a separator, a flow indicator or (in `{"key":&a 1}`) the colon after
 # a quoted key; an `&` inside a word (a URL's query string, "AT&T") cannot start one, so
 # only files that match pay for the event pass.
-_MAYBE_ANCHOR = re.compile(r"(?:^|[ \t\[{,:])&", re.MULTILINE)
+_MAYBE_ANCHOR = re.compile(r"(?<![^ \t\[{,:\r\n])&")
 
 
 class _Resolver(yaml.resolver.BaseResolver):
@@ -216,7 +216,7 @@ def anchor_events(text: str) -> Iterator[yaml.Event]:
     error), and ``_MAYBE_ANCHOR`` finds every possible anchor cheaply: only files that
     match pay for the event pass.
     """
-    if not _MAYBE_ANCHOR.search(text):
+    if "&" not in text or not _MAYBE_ANCHOR.search(text):
         return
     for event in yaml.parse(text, Loader=CSafeLoader):
         if getattr(event, "anchor", None) is not None:

@@ -128,7 +128,8 @@ class Lines:
 def unusual_breaks(text: str) -> bool:
     """True when the text holds NEL, LS or PS, which libyaml counts as line breaks where
     editors do not: findings after one would point at lines the author cannot find."""
-    return _UNUSUAL_BREAK.search(text) is not None
+    # isascii() reads a flag the string keeps: most files are ASCII and need no search.
+    return not text.isascii() and _UNUSUAL_BREAK.search(text) is not None
 
 
 def layout_tabs(text: str) -> list[int]:

@@ -9,18 +9,26 @@ excessive nesting are reported at their nodes.
 
 from __future__ import annotations
 
-import datetime
 import math
 import re
 from collections.abc import Callable
 from typing import Any
 
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from validator.findings import Finding, Rule, Severity
 from validator.read.document import Document, escape_token
 from validator.read.parse import MAPPING, MAX_DEPTH, NESTING, PLAIN, QUOTED, SEQUENCE
+from validator.read.scalars import (
+    AMBIGUOUS_WORDS,
+    MAX_NUMBER_DIGITS,
+    NUMBER_START,
+    ambiguous,
+    is_ambiguous,
+    kind,
+    too_large,
+    too_many_digits,
+)
 
 FAMILY = "Reading the file"
 
@@ -71,48 +79,12 @@ _JSON_FLOAT = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False}
 _BOOLS["FALSE"] = False
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
-#: Most digits an unquoted integer may have: Python's default limit for reading an
-#: integer from text (``int()`` refuses longer ones). No policy needs a longer number.
-MAX_NUMBER_DIGITS = 4300
-
-#: Longest value a message quotes in full; longer ones are shown by their start.
-_MAX_SHOWN = 1000
-
-# Plain scalars that YAML 1.1 (PyYAML) or YAML 1.2 parsers type as something other
-# than a string. We keep them as text, but the file is ambiguous, so each is reported.
-# A scalar is classified in time linear in its length, whatever it holds: a set lookup
-# for the words, a look at the first character, a character-set check, then regular
-# expressions in which no two quantifiers can match the same characters, so that a
-# failed match never retries a run of characters from each of its positions.
-_AMBIGUOUS_WORDS = frozenset(
-    {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO"}  # YAML 1.1 booleans
-    | {"on", "On", "ON", "off", "Off", "OFF"}
-    | {f"{sign}.{inf}" for sign in ("", "-", "+") for inf in ("inf", "Inf", "INF")}
-    | {".nan", ".NaN", ".NAN"}
-    | {"<<", "="}  # merge and value keys
-)
-_NUMBER_START = frozenset("-+.0123456789")
 # First characters of every plain scalar that is typed or reported (and "" for the empty
 # one): most text is told apart by one set lookup.
-_TYPED_START = _NUMBER_START | frozenset(
+_TYPED_START = NUMBER_START | frozenset(
     {"", "~", "n", "N", "t", "T", "f", "F", "y", "Y", "o", "O", "<", "="}
 )
-_NUMBER_CHARACTERS = re.compile(r"[-+0-9a-fA-F_.:xXoO]*")
-# Timestamps with a time (and anything after it on the line), and dates with a
-# one-digit month or day.
-_DATE_OR_TIME = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt \t][^\n]*)?")
-_NUMBER = re.compile(
-    r"""(?x)
-      [-+]?0[0-9_]+                                 # leading zero: octal in 1.1, decimal in 1.2
-    | [-+]?0[xX][0-9a-fA-F_]+ | [-+]?0[oO][0-7_]+ | [-+]?0b[01_]+
-    | [-+]?[0-9][0-9_]*(?::(?:[0-5][0-9]|[0-9](?![0-9])))+(?:\.[0-9_]*)?  # 12:30 is 750
-    | [-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?  # .5, 1., 250.00 in 1.1 forms
-    | [-+]?[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+       # exponent without sign or dot
-    """
-)
-_DIGITS_AND_UNDERSCORES = re.compile(r"[-+]?[0-9][0-9_]*")  # 1_000, with an underscore
 
 
 def build_value(doc: Document, root: Node) -> tuple[Any, bool]:
@@ -129,7 +101,7 @@ def not_a_mapping(path: str, value: Any, position: tuple[int, int]) -> Finding:
     return NOT_MAPPING.finding(
         path,
         *position,
-        f"the top level is {_kind(value)}, not a mapping of keys to values",
+        f"the top level is {kind(value)}, not a mapping of keys to values",
         hint="start the file with `number:`, `title:` and the other keys of a version",
     )
 
@@ -143,11 +115,15 @@ class _Builder:
 
     Nodes are visited in the order they are written, so the findings of each rule are
     added in the order they sort, as :meth:`Document.add` needs.
+
+    Most nodes are text that needs no check: a child's JSON pointer is made only when
+    the child is a list or mapping, or a plain scalar that may be typed, and the walk
+    looks out for aliases only in a text that can hold an anchor.
     """
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.seen: set[int] = set()
+        self.seen: set[int] | None = None if doc.text is not None and "&" not in doc.text else set()
 
     def report(
         self,
@@ -176,11 +152,29 @@ class _Builder:
         self.doc.add(rule.id, make)
 
     def build(self, node: Node, pointer: str, depth: int) -> Any:
+        self.visit(node)
+        return self.node_value(node, pointer, depth)
+
+    def child(self, node: Node, parent: str, token: str | int, depth: int) -> Any:
+        """The value of a node inside a list or mapping at ``parent``, under ``token``."""
+        self.visit(node)
+        tag = node.tag
+        if tag == QUOTED:
+            return node.value
+        if tag == PLAIN and node.value[:1] not in _TYPED_START:
+            return node.value
+        return self.node_value(node, f"{parent}/{escape_token(token)}", depth)
+
+    def visit(self, node: Node) -> None:
+        if self.seen is None:
+            return  # no anchor in the text, so no alias: every node is new
         if id(node) in self.seen:
             # An alias: the composer hands back the anchored node itself. Stop here so
             # that nested aliases are never expanded; parse.anchor_events finds where it is.
             raise _Stop
         self.seen.add(id(node))
+
+    def node_value(self, node: Node, pointer: str, depth: int) -> Any:
         if node.tag not in (PLAIN, QUOTED, MAPPING, SEQUENCE):
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
             self.report(
@@ -204,8 +198,7 @@ class _Builder:
             raise _Stop
         if isinstance(node, SequenceNode):
             return [
-                self.build(item, f"{pointer}/{index}", depth + 1)
-                for index, item in enumerate(node.value)
+                self.child(item, pointer, index, depth + 1) for index, item in enumerate(node.value)
             ]
         assert isinstance(node, MappingNode)
         return self.mapping(node, pointer, depth)
@@ -226,12 +219,12 @@ class _Builder:
             if not isinstance(key, str):
                 self.report(KEY_TYPE, key_node, pointer, _not_text_key, key_node, key)
                 key = str(key_node.value)
-            child = f"{pointer}/{escape_token(key)}"
             if key in result:
+                child = f"{pointer}/{escape_token(key)}"
                 self.report(DUPLICATE_KEY, key_node, child, _duplicate_key, key, key_nodes[key])
                 continue
             key_nodes[key] = key_node
-            result[key] = self.build(value_node, child, depth + 1)
+            result[key] = self.child(value_node, pointer, key, depth + 1)
         return result
 
     def scalar(self, node: ScalarNode, pointer: str) -> Any:
@@ -242,19 +235,19 @@ class _Builder:
             return None
         if value in _BOOLS:
             return _BOOLS[value]
-        if value in _AMBIGUOUS_WORDS:
-            explain = _ambiguous
+        if value in AMBIGUOUS_WORDS:
+            explain = ambiguous
         elif _JSON_INT.fullmatch(value):
             if len(value) - value.startswith("-") <= MAX_NUMBER_DIGITS:
                 return int(value)
-            explain = _too_many_digits
+            explain = too_many_digits
         elif _JSON_FLOAT.fullmatch(value):
             number = float(value)
             if math.isfinite(number):
                 return number
-            explain = _too_large
+            explain = too_large
         elif is_ambiguous(value):
-            explain = _ambiguous
+            explain = ambiguous
         else:
             return value
         self.report(IMPLICIT_TYPE, node, pointer, explain, value)
@@ -262,7 +255,7 @@ class _Builder:
 
 
 def _not_text_key(node: ScalarNode, key: Any) -> tuple[str, str]:
-    return f"key {node.value!r} is read as {_kind(key)}, not as text", f'quote it: "{node.value}"'
+    return f"key {node.value!r} is read as {kind(key)}, not as text", f'quote it: "{node.value}"'
 
 
 def _duplicate_key(key: str, first: Node) -> tuple[str, str]:
@@ -270,122 +263,3 @@ def _duplicate_key(key: str, first: Node) -> tuple[str, str]:
         f"duplicate key {key!r} (first at line {first.start_mark.line + 1})",
         "remove one of the two entries; YAML loaders keep only the last",
     )
-
-
-def is_ambiguous(value: str) -> bool:
-    """True for a plain scalar that some YAML parser reads as other than text."""
-    if value in _AMBIGUOUS_WORDS:
-        return True
-    if not value or value[0] not in _NUMBER_START:
-        return False
-    if _DATE_OR_TIME.fullmatch(value):
-        return True  # PyYAML reads 2013-04-15 as a date object, not text
-    if not _NUMBER_CHARACTERS.fullmatch(value):
-        return False
-    if _NUMBER.fullmatch(value):
-        return True
-    return "_" in value and _DIGITS_AND_UNDERSCORES.fullmatch(value) is not None
-
-
-def _ambiguous(value: str) -> tuple[str, str]:
-    """Message and hint for an ambiguous scalar."""
-    if _DATE_OR_TIME.fullmatch(value) and len(value) <= _MAX_SHOWN:
-        return _date_like(value)
-    if len(value) <= _MAX_SHOWN:
-        return (
-            f"unquoted {value} is not text to every YAML parser: {_reading(value)}",
-            f'quote it: "{value}"',
-        )
-    # Too long to quote, and to read: PyYAML would convert a long number digit by digit,
-    # and refuses one of more than 4,300 digits.
-    kind = "a date or time" if _DATE_OR_TIME.fullmatch(value) else "a number"
-    return (
-        f"unquoted {_shown(value)} is not text to every YAML parser: "
-        f"YAML parsers read it as {kind}",
-        "quote it",
-    )
-
-
-def _date_like(value: str) -> tuple[str, str]:
-    """A date or time written without quotes: what other tools make of it, and the date
-    as the repository writes dates (YYYY-MM-DD, quoted)."""
-    if _ISO_DATE.fullmatch(value):
-        return (
-            f"unquoted date {value} is not text to every YAML parser: PyYAML reads it as a "
-            "date object, which JSON cannot hold",
-            f'quote it: "{value}"',
-        )
-    parts = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", value)
-    if parts:
-        year, month, day = parts.groups()
-        iso = f"{year}-{int(month):02d}-{int(day):02d}"
-        return (
-            f"{value} is a date without its leading zeros; dates are written YYYY-MM-DD",
-            f'write "{iso}"',
-        )
-    return (
-        f"unquoted {value} is not text to every YAML parser: {_reading(value)}",
-        f'quote it: "{value}", or give the date alone as "{value[:10]}"',
-    )
-
-
-def _too_many_digits(value: str) -> tuple[str, str]:
-    digits = len(value) - value.startswith("-")
-    return (
-        f"unquoted number with {digits:,} digits is too long to read as a number "
-        f"(at most {MAX_NUMBER_DIGITS:,} digits)",
-        "quote it to keep it as text",
-    )
-
-
-def _too_large(value: str) -> tuple[str, str]:
-    return (
-        f"unquoted {_shown(value)} is too large for a number: it reads as infinity, "
-        "which JSON cannot hold",
-        f'quote it: "{value}"' if len(value) <= _MAX_SHOWN else "quote it to keep it as text",
-    )
-
-
-def _shown(value: str) -> str:
-    """A value for a message: in full when short, else its start and its length."""
-    if len(value) <= _MAX_SHOWN:
-        return value
-    return f"{value[:40]}... ({len(value):,} characters)"
-
-
-def _reading(value: str) -> str:
-    """What PyYAML's safe loader makes of ``value``, for the message."""
-    try:
-        typed = yaml.safe_load(value)
-    except yaml.YAMLError:  # pragma: no cover - the value is already a valid plain scalar
-        typed = value
-    except (ValueError, ArithmeticError) as error:
-        # PyYAML's own errors for 2011-02-30 12:00:00 (no such day), or for a
-        # sexagesimal float too large to convert.
-        return f"PyYAML fails to read it ({error})"
-    if isinstance(typed, str):
-        # PyYAML leaves y/n and leading-zero numbers as text; the specifications do not.
-        if value in {"y", "Y", "n", "N"}:
-            return "the YAML 1.1 specification reads it as a boolean"
-        if _DATE_OR_TIME.fullmatch(value):
-            return "YAML 1.1 parsers read a date and time as a timestamp"
-        return "YAML 1.2 parsers read it as a number"
-    return f"PyYAML reads it as {_kind(typed)} ({typed!r})"
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if value is None:
-        return "null"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, datetime.datetime):
-        return "a date and time"
-    if isinstance(value, datetime.date):
-        return "a date"
-    return "text"
