@@ -7,6 +7,7 @@ Each subcommand is a module of :mod:`validator.cli.commands`; exit codes are in
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import traceback
 
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exit_:  # argparse exits on --help, --version and usage errors
         return int(exit_.code or 0)
     try:
-        result: int = args.run(args)
+        result: int = _run(args)
     except options.UsageError as error:
         parser.print_usage(sys.stderr)
         print(f"policyrepo: error: {printable(str(error))}", file=sys.stderr)
@@ -90,3 +91,19 @@ def main(argv: list[str] | None = None) -> int:
         )
         return options.EXIT_INTERNAL
     return result
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the subcommand with Python's cyclic garbage collector off.
+
+    A run makes millions of small objects (nodes, values, findings) and no reference
+    cycles worth collecting: the collector would scan the growing heap again and again,
+    a third of a cold run's time. Reference counting still frees memory as it goes.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return int(args.run(args))
+    finally:
+        if enabled:
+            gc.enable()
