@@ -105,7 +105,21 @@ def cached(root: Path, directory: Path) -> Checking:
 
 
 def entries(directory: Path) -> list[Path]:
+    """The entries of single files' results (not of whole runs' findings)."""
+    return [path for path in all_entries(directory) if b'"path": "(repository)"' not in head(path)]
+
+
+def run_entries(directory: Path) -> list[Path]:
+    """The entries of whole runs' findings."""
+    return [path for path in all_entries(directory) if b'"path": "(repository)"' in head(path)]
+
+
+def all_entries(directory: Path) -> list[Path]:
     return sorted(directory.glob("??/*.json"))
+
+
+def head(path: Path) -> bytes:
+    return path.read_bytes().partition(b"\n")[0]
 
 
 # --- A faithful round trip -------------------------------------------------------------
@@ -191,6 +205,7 @@ def test_a_changed_file_alone_is_checked_again(repo: Path, tmp_path: Path) -> No
     assert snapshot(changed) == snapshot(validate(repo, None, TODAY))
     assert any(f.rule == "schema" for f in changed.findings)
     assert len(entries(tmp_path / "cache")) == 2  # the old entry is kept: it may come back
+    assert len(run_entries(tmp_path / "cache")) == 2  # and so are the findings of each run
 
 
 def test_the_same_bytes_at_another_path_are_another_entry(repo: Path, tmp_path: Path) -> None:

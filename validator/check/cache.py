@@ -101,7 +101,7 @@ class Cache:
     def load(self, key: str, path: str) -> str | None:
         """The results stored under ``key`` for ``path``, as JSON text; None when there
         is no entry, or one that is not exactly what ``store`` writes."""
-        raw = _read_regular_file(self._entry(key))
+        raw = read_regular_file(self._entry(key))
         if raw is None:
             return None
         header, _, payload = raw.partition(b"\n")
@@ -234,7 +234,7 @@ def _claim(directory: Path) -> None:
 
 def _is_tagged(directory: Path) -> bool:
     """A cache directory tag, written by policyrepo (of this version or another)."""
-    tag = _read_regular_file(directory / TAG_NAME) or b""
+    tag = read_regular_file(directory / TAG_NAME) or b""
     return tag.startswith(_SIGNATURE) and b"policyrepo" in tag
 
 
@@ -282,7 +282,7 @@ def _installed(distribution: str, module: str) -> str:
         return "version unknown"
 
 
-def _read_regular_file(path: str | Path) -> bytes | None:
+def read_regular_file(path: str | Path) -> bytes | None:
     """The bytes of a regular file, not through a link; None for anything else.
 
     Non-blocking, so that a named pipe put where an entry goes cannot hang the run.

@@ -25,7 +25,7 @@ def dumps(result: FileResult) -> str:
     """The results as JSON text, ASCII only (a lone surrogate in a message survives)."""
     return json.dumps(
         {
-            "findings": [_finding(finding) for finding in result.findings],
+            "findings": [finding_json(finding) for finding in result.findings],
             "version": None if result.version is None else result.version.to_json(),
             "organization": result.organization,
             "retirement": None if result.retirement is None else result.retirement.to_json(),
@@ -40,7 +40,7 @@ def loads(text: str | bytes) -> FileResult:
     try:
         value = json.loads(text)
         return FileResult(
-            [_read_finding(finding) for finding in value["findings"]],
+            [read_finding(finding) for finding in value["findings"]],
             version=None if value["version"] is None else Version.from_json(value["version"]),
             organization=value["organization"],
             retirement=(
@@ -54,7 +54,7 @@ def loads(text: str | bytes) -> FileResult:
         raise MalformedResults(str(error)) from None
 
 
-def _finding(finding: Finding) -> list[Any]:
+def finding_json(finding: Finding) -> list[Any]:
     return [
         finding.path,
         finding.line,
@@ -67,6 +67,6 @@ def _finding(finding: Finding) -> list[Any]:
     ]
 
 
-def _read_finding(value: list[Any]) -> Finding:
+def read_finding(value: list[Any]) -> Finding:
     path, line, column, rule, severity, message, pointer, hint = value
     return Finding(path, line, column, rule, Severity(severity), message, pointer, hint)

@@ -9,6 +9,7 @@ every version that passed, with the positions each file's check looked up for th
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -18,6 +19,7 @@ from typing import Any
 
 from validator.check import results
 from validator.check.cache import Cache
+from validator.check.file_index import FileIndex, status_of
 from validator.check.parallel import check_files
 from validator.check.rules import (
     applicability,
@@ -29,6 +31,7 @@ from validator.check.rules import (
     timeline,
 )
 from validator.check.rules.places import NOWHERE, Places, Position
+from validator.check.snapshot import load_findings, snapshot_key, store_findings
 from validator.check.source import VERSION_CHECKS, FileResult, check_source, listed
 from validator.findings import Finding, Severity, count_by_severity
 from validator.model.organization import Organization
@@ -105,21 +108,22 @@ def check_repository(
     return [finding for check in REPOSITORY_CHECKS for finding in check(repository, today, places)]
 
 
-def check_sources(sources: list[SourceFile], checking: Checking | None = None) -> list[FileResult]:
+def check_sources(
+    sources: list[SourceFile], checking: Checking | None = None, keys: list[str] | None = None
+) -> list[FileResult]:
     """Each file's results, in order: from the cache when its bytes were checked before
     with this very validator, schemas and code sets; the rest checked, and cached."""
     checking = checking or Checking()
     cache = checking.cache
     if cache is None:
         return [result for result, _ in check_files(sources, checking.jobs)]
-    keys = [cache.key(source) for source in sources]
+    keys = keys or [cache.key(source) for source in sources]
     found = [_cached(cache, key, source.path) for key, source in zip(keys, sources, strict=True)]
     unknown = [index for index, result in enumerate(found) if result is None]
     checked = check_files([sources[index] for index in unknown], checking.jobs)
     for index, (result, text) in zip(unknown, checked, strict=True):
         found[index] = result
         cache.store(keys[index], sources[index].path, text or results.dumps(result))
-    cache.prune()
     return [result for result in found if result is not None]
 
 
@@ -138,19 +142,24 @@ def validate_sources(
     today: date,
     report_on: set[str] | None = None,
     checking: Checking | None = None,
+    keys: list[str] | None = None,
 ) -> Report:
     """Check files already read, then the repository they make up.
 
     ``report_on`` limits the findings to those files (the rest still inform the
     repository-wide rules, as when pre-commit passes only the changed files).
     """
+    checking = checking or Checking()
+    cache = checking.cache
+    if cache is not None and keys is None:
+        keys = [cache.key(source) for source in sources]
     findings: list[Finding] = []
     versions: list[Version] = []
     retirements: list[Retirement] = []
     places: dict[str, dict[str, Position]] = {}
     organization = None
     unreadable: dict[str, list[date]] = defaultdict(list)
-    for source, result in zip(sources, check_sources(sources, checking), strict=True):
+    for source, result in zip(sources, check_sources(sources, checking, keys), strict=True):
         findings.extend(result.findings)
         if result.places:
             places[source.path] = result.places
@@ -167,18 +176,35 @@ def validate_sources(
     repository = Repository.build(
         versions, retirements, Organization.from_document(organization), unreadable
     )
-    findings.extend(check_repository(repository, today, Places(places)))
-    findings = _no_overwriting_hints(findings, versions, {source.path for source in sources})
+    snapshot = _snapshot_of(sources, keys, today)
+    known = load_findings(cache, snapshot) if cache is not None and snapshot else None
+    if known is None:
+        findings.extend(check_repository(repository, today, Places(places)))
+        findings = _no_overwriting_hints(findings, versions, {source.path for source in sources})
+        findings.sort()
+        if cache is not None and snapshot:
+            store_findings(cache, snapshot, findings)
+    else:
+        findings = known  # the same files on the same day: the rules would say the same
+    if cache is not None:
+        cache.prune()
     if report_on is not None:
         findings = [finding for finding in findings if finding.path in report_on]
     count = len(sources) if report_on is None else len(report_on & {s.path for s in sources})
     return Report(
-        sorted(findings),
+        findings,
         count,
         repository,
         organization,
         {source.path: source.raw for source in sources},
     )
+
+
+def _snapshot_of(sources: list[SourceFile], keys: list[str] | None, today: date) -> str:
+    """The key of the run's findings; "" without a cache."""
+    if keys is None:
+        return ""
+    return snapshot_key(zip((source.path for source in sources), keys, strict=True), today)
 
 
 def _date_named(name: str) -> date | None:
@@ -215,17 +241,33 @@ def validate(
     arguments: list[str] | None = None,
     today: date | None = None,
     checking: Checking | None = None,
+    *,
+    findings_only: bool = False,
 ) -> Report:
     """Validate the whole repository, or report only on the files and directories named.
 
     ``checking`` says how files are checked: by default one at a time, none cached.
+    With ``findings_only``, a run over files the cache's index knows unchanged, on a day
+    whose findings are cached, returns them without reading a file: its report has no
+    repository model and no sources.
     """
+    today = today or date.today()
     paths, findings = discover(root)
     report_on: set[str] | None = None
     if arguments:
         selected, findings = _select(root, arguments, paths, findings)
         report_on = set(selected)
         paths = sorted(set(paths) | report_on)
+    # Files that could not be read count too: the user named them, or they are there.
+    files = len(paths) if report_on is None else len(report_on)
+    cache = (checking or Checking()).cache
+    index = FileIndex.load(cache.directory, root, cache.environment) if cache else None
+    statuses = {path: status_of(root, path) for path in paths} if index else {}
+    if findings_only and cache is not None and index is not None:
+        known = _known(cache, paths, [index.key(path, statuses[path]) for path in paths], today)
+        if known is not None:
+            shown = [f for f in known if report_on is None or f.path in report_on]
+            return Report(sorted(findings + shown), files)
     sources: list[SourceFile] = []
     for path in paths:
         source = read_source(root, path)
@@ -234,10 +276,26 @@ def validate(
                 findings.append(source)
         else:
             sources.append(source)
-    report = validate_sources(sources, today or date.today(), report_on, checking)
-    # Files that could not be read count too: the user named them, or they are there.
-    files = len(paths) if report_on is None else len(report_on)
+    keys = [cache.key(source) for source in sources] if cache is not None else None
+    report = validate_sources(sources, today, report_on, checking, keys)
+    if index is not None and keys is not None:
+        now = time.time()
+        for source, key in zip(sources, keys, strict=True):
+            index.record(source.path, statuses[source.path], key, now)
+        index.keep_only({source.path for source in sources})
+        index.save()
     return replace(report, findings=sorted(findings + report.findings), files=files)
+
+
+def _known(
+    cache: Cache, paths: list[str], keys: list[str | None], today: date
+) -> list[Finding] | None:
+    """The findings of a run over these files today, when every file's key is known
+    and a run over them was cached."""
+    if any(key is None for key in keys):
+        return None
+    pairs = [(path, key) for path, key in zip(paths, keys, strict=True) if key is not None]
+    return load_findings(cache, snapshot_key(pairs, today))
 
 
 def _select(
