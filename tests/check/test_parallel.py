@@ -19,7 +19,7 @@ from tests.conftest import MINIMAL, SEED, TIMELINE, tree
 from tests.publish.coverage_example import write_example
 from validator.check import parallel
 from validator.check import validate as validate_module
-from validator.check.parallel import MIN_FILES_FOR_WORKERS, available_cores, check_files
+from validator.check.parallel import MIN_FILES_FOR_WORKERS, Progress, available_cores, check_files
 from validator.check.source import FileResult
 from validator.check.validate import Checking, validate
 from validator.cli import main
@@ -98,9 +98,11 @@ def test_only_files_not_cached_are_checked(
     changed.write_bytes(changed.read_bytes() + b"# reviewed\n")
     sent: list[list[str]] = []
 
-    def spy(sources: list[SourceFile], jobs: int) -> list[tuple[FileResult, str | None]]:
+    def spy(
+        sources: list[SourceFile], jobs: int, progress: Progress
+    ) -> list[tuple[FileResult, str | None]]:
         sent.append([source.path for source in sources])
-        return check_files(sources, jobs)
+        return check_files(sources, jobs, progress)
 
     monkeypatch.setattr(validate_module, "check_files", spy)
     report = validate(generated, None, TODAY, Checking(cached(generated, directory).cache, 2))

@@ -10,6 +10,7 @@ store the text as it came.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -37,7 +38,17 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def check_files(sources: list[SourceFile], jobs: int) -> list[tuple[FileResult, str | None]]:
+#: Told the files checked so far and how many there are to check.
+Progress = Callable[[int, int], None]
+
+
+def unseen(done: int, total: int) -> None:
+    """No one is watching."""
+
+
+def check_files(
+    sources: list[SourceFile], jobs: int, progress: Progress = unseen
+) -> list[tuple[FileResult, str | None]]:
     """Each file's results in order, with their JSON text when a worker made them.
 
     One process checks them when ``jobs`` is 1 or there are few files, and when worker
@@ -45,19 +56,33 @@ def check_files(sources: list[SourceFile], jobs: int) -> list[tuple[FileResult, 
     killer): the results are the same either way, only slower.
     """
     if jobs <= 1 or len(sources) < MIN_FILES_FOR_WORKERS:
-        return [(check_source(source), None) for source in sources]
+        return _in_this_process(sources, progress)
     try:
-        texts = _in_workers(sources, jobs)
+        texts = _in_workers(sources, jobs, progress)
     except (BrokenProcessPool, OSError, NotImplementedError, ImportError):
-        return [(check_source(source), None) for source in sources]
+        return _in_this_process(sources, progress)
     return [(results.loads(text), text) for text in texts]
 
 
-def _in_workers(sources: list[SourceFile], jobs: int) -> list[str]:
+def _in_this_process(
+    sources: list[SourceFile], progress: Progress
+) -> list[tuple[FileResult, str | None]]:
+    checked: list[tuple[FileResult, str | None]] = []
+    for source in sources:
+        checked.append((check_source(source), None))
+        progress(len(checked), len(sources))
+    return checked
+
+
+def _in_workers(sources: list[SourceFile], jobs: int, progress: Progress) -> list[str]:
     size = -(-len(sources) // (jobs * CHUNKS_PER_WORKER))  # rounded up
     chunks = [sources[start : start + size] for start in range(0, len(sources), size)]
+    texts: list[str] = []
     with ProcessPoolExecutor(max_workers=min(jobs, len(chunks))) as pool:
-        return [text for chunk in pool.map(_check_chunk, chunks) for text in chunk]
+        for chunk in pool.map(_check_chunk, chunks):  # in order, each as it is done
+            texts.extend(chunk)
+            progress(len(texts), len(sources))
+    return texts
 
 
 def _check_chunk(chunk: list[SourceFile]) -> list[str]:

@@ -20,7 +20,7 @@ from typing import Any
 from validator.check import results
 from validator.check.cache import Cache
 from validator.check.file_index import FileIndex, status_of
-from validator.check.parallel import check_files
+from validator.check.parallel import Progress, check_files, unseen
 from validator.check.rules import (
     applicability,
     coverage,
@@ -31,6 +31,7 @@ from validator.check.rules import (
     timeline,
 )
 from validator.check.rules.places import NOWHERE, Places, Position
+from validator.check.selection import select
 from validator.check.snapshot import load_findings, snapshot_key, store_findings
 from validator.check.source import VERSION_CHECKS, FileResult, check_source, listed
 from validator.findings import Finding, Severity, count_by_severity
@@ -38,14 +39,10 @@ from validator.model.organization import Organization
 from validator.model.timeline import Repository, Retirement
 from validator.model.versions import Version
 from validator.read.files import (
-    LAYOUT,
-    ORGANIZATION_FILE,
     SourceFile,
     discover,
-    is_retirement_path,
     is_version_path,
     read_source,
-    relative_to_root,
 )
 
 __all__ = [
@@ -76,10 +73,11 @@ REPOSITORY_CHECKS: tuple[Callable[[Repository, date, Places], Iterator[Finding]]
 @dataclass(frozen=True)
 class Checking:
     """How the files are checked: with the results of earlier runs (None: every file is
-    checked), and in how many processes."""
+    checked), in how many processes, and who is told how far checking has got."""
 
     cache: Cache | None = None
     jobs: int = 1
+    progress: Progress = field(default=unseen, compare=False)
 
 
 @dataclass(frozen=True)
@@ -116,11 +114,11 @@ def check_sources(
     checking = checking or Checking()
     cache = checking.cache
     if cache is None:
-        return [result for result, _ in check_files(sources, checking.jobs)]
+        return [result for result, _ in check_files(sources, checking.jobs, checking.progress)]
     keys = keys or [cache.key(source) for source in sources]
     found = [_cached(cache, key, source.path) for key, source in zip(keys, sources, strict=True)]
     unknown = [index for index, result in enumerate(found) if result is None]
-    checked = check_files([sources[index] for index in unknown], checking.jobs)
+    checked = check_files([sources[index] for index in unknown], checking.jobs, checking.progress)
     for index, (result, text) in zip(unknown, checked, strict=True):
         found[index] = result
         cache.store(keys[index], sources[index].path, text or results.dumps(result))
@@ -153,20 +151,36 @@ def validate_sources(
     cache = checking.cache
     if cache is not None and keys is None:
         keys = [cache.key(source) for source in sources]
+    checked = check_sources(sources, checking, keys)
+    paths = [source.path for source in sources]
+    report = _report(paths, checked, keys, today, report_on, cache)
+    return replace(report, sources={source.path: source.raw for source in sources})
+
+
+def _report(
+    paths: list[str],
+    checked: list[FileResult],
+    keys: list[str] | None,
+    today: date,
+    report_on: set[str] | None,
+    cache: Cache | None,
+) -> Report:
+    """The repository the files' results make up, and every finding: the files' own,
+    then the repository-wide rules' (from the cache, for the same files on the same day)."""
     findings: list[Finding] = []
     versions: list[Version] = []
     retirements: list[Retirement] = []
     places: dict[str, dict[str, Position]] = {}
     organization = None
     unreadable: dict[str, list[date]] = defaultdict(list)
-    for source, result in zip(sources, check_sources(sources, checking, keys), strict=True):
+    for path, result in zip(paths, checked, strict=True):
         findings.extend(result.findings)
         if result.places:
-            places[source.path] = result.places
+            places[path] = result.places
         if result.version is not None:
             versions.append(result.version)
-        elif is_version_path(source.path):
-            _, number, name = source.path.split("/")
+        elif is_version_path(path):
+            _, number, name = path.split("/")
             effective = _date_named(name)
             if effective is not None:
                 unreadable[number].append(effective)
@@ -176,11 +190,11 @@ def validate_sources(
     repository = Repository.build(
         versions, retirements, Organization.from_document(organization), unreadable
     )
-    snapshot = _snapshot_of(sources, keys, today)
+    snapshot = _snapshot_of(paths, keys, today)
     known = load_findings(cache, snapshot) if cache is not None and snapshot else None
     if known is None:
         findings.extend(check_repository(repository, today, Places(places)))
-        findings = _no_overwriting_hints(findings, versions, {source.path for source in sources})
+        findings = _no_overwriting_hints(findings, versions, set(paths))
         findings.sort()
         if cache is not None and snapshot:
             store_findings(cache, snapshot, findings)
@@ -190,21 +204,15 @@ def validate_sources(
         cache.prune()
     if report_on is not None:
         findings = [finding for finding in findings if finding.path in report_on]
-    count = len(sources) if report_on is None else len(report_on & {s.path for s in sources})
-    return Report(
-        findings,
-        count,
-        repository,
-        organization,
-        {source.path: source.raw for source in sources},
-    )
+    count = len(paths) if report_on is None else len(report_on & set(paths))
+    return Report(findings, count, repository, organization)
 
 
-def _snapshot_of(sources: list[SourceFile], keys: list[str] | None, today: date) -> str:
+def _snapshot_of(paths: list[str], keys: list[str] | None, today: date) -> str:
     """The key of the run's findings; "" without a cache."""
     if keys is None:
         return ""
-    return snapshot_key(zip((source.path for source in sources), keys, strict=True), today)
+    return snapshot_key(zip(paths, keys, strict=True), today)
 
 
 def _date_named(name: str) -> date | None:
@@ -243,33 +251,43 @@ def validate(
     checking: Checking | None = None,
     *,
     findings_only: bool = False,
+    with_sources: bool = True,
 ) -> Report:
     """Validate the whole repository, or report only on the files and directories named.
 
     ``checking`` says how files are checked: by default one at a time, none cached.
-    With ``findings_only``, a run over files the cache's index knows unchanged, on a day
-    whose findings are cached, returns them without reading a file: its report has no
-    repository model and no sources.
+    The cache's file index knows which files are unchanged without reading them: with
+    ``findings_only``, a run over unchanged files on a day already judged returns its
+    findings alone (no repository model, no sources); without ``with_sources``, the
+    model is built from the cached results of unchanged files, which are not read, and
+    the report's sources hold only the files that were.
     """
     today = today or date.today()
     paths, findings = discover(root)
     report_on: set[str] | None = None
     if arguments:
-        selected, findings = _select(root, arguments, paths, findings)
+        selected, findings = select(root, arguments, paths, findings)
         report_on = set(selected)
         paths = sorted(set(paths) | report_on)
     # Files that could not be read count too: the user named them, or they are there.
     files = len(paths) if report_on is None else len(report_on)
-    cache = (checking or Checking()).cache
+    checking = checking or Checking()
+    cache = checking.cache
     index = FileIndex.load(cache.directory, root, cache.environment) if cache else None
     statuses = {path: status_of(root, path) for path in paths} if index else {}
-    if findings_only and cache is not None and index is not None:
-        known = _known(cache, paths, [index.key(path, statuses[path]) for path in paths], today)
+    known_keys = {path: index.key(path, statuses[path]) for path in paths} if index else {}
+    if findings_only and cache is not None:
+        known = _known(cache, paths, [known_keys[path] for path in paths], today)
         if known is not None:
             shown = [f for f in known if report_on is None or f.path in report_on]
             return Report(sorted(findings + shown), files)
+    unchanged: dict[str, tuple[str, FileResult]] = {}
+    if not with_sources and cache is not None:
+        unchanged = _unchanged_results(cache, known_keys)
     sources: list[SourceFile] = []
     for path in paths:
+        if path in unchanged:
+            continue
         source = read_source(root, path)
         if isinstance(source, Finding):
             if report_on is None or path in report_on:
@@ -277,14 +295,39 @@ def validate(
         else:
             sources.append(source)
     keys = [cache.key(source) for source in sources] if cache is not None else None
-    report = validate_sources(sources, today, report_on, checking, keys)
+    read = [source.path for source in sources]
+    checked = dict(zip(read, check_sources(sources, checking, keys), strict=True))
+    every = [path for path in paths if path in checked or path in unchanged]
+    results = [checked[path] if path in checked else unchanged[path][1] for path in every]
+    every_key = None
+    if keys is not None:
+        read_keys = dict(zip(read, keys, strict=True))
+        every_key = [read_keys[path] if path in read_keys else unchanged[path][0] for path in every]
+    report = _report(every, results, every_key, today, report_on, cache)
     if index is not None and keys is not None:
         now = time.time()
         for source, key in zip(sources, keys, strict=True):
             index.record(source.path, statuses[source.path], key, now)
-        index.keep_only({source.path for source in sources})
+        index.keep_only(set(every))
         index.save()
-    return replace(report, findings=sorted(findings + report.findings), files=files)
+    return replace(
+        report,
+        findings=sorted(findings + report.findings),
+        files=files,
+        sources={source.path: source.raw for source in sources},
+    )
+
+
+def _unchanged_results(
+    cache: Cache, known_keys: dict[str, str | None]
+) -> dict[str, tuple[str, FileResult]]:
+    """The cached results of the files the index knows unchanged, with their keys."""
+    found: dict[str, tuple[str, FileResult]] = {}
+    for path, key in known_keys.items():
+        result = _cached(cache, key, path) if key is not None else None
+        if key is not None and result is not None:
+            found[path] = (key, result)
+    return found
 
 
 def _known(
@@ -296,42 +339,3 @@ def _known(
         return None
     pairs = [(path, key) for path, key in zip(paths, keys, strict=True) if key is not None]
     return load_findings(cache, snapshot_key(pairs, today))
-
-
-def _select(
-    root: Path, arguments: list[str], known: list[str], layout: list[Finding]
-) -> tuple[list[str], list[Finding]]:
-    """The files named on the command line; a directory stands for the files under it."""
-    selected: set[str] = set()
-    findings: list[Finding] = []
-    for argument in arguments:
-        relative = relative_to_root(root, argument)
-        if isinstance(relative, Finding):
-            findings.append(relative)
-            continue
-        prefix = "" if relative == "." else relative.rstrip("/") + "/"
-        under = [path for path in known if path.startswith(prefix)]
-        if under:
-            selected.update(under)
-            findings.extend(f for f in layout if f.path.startswith(prefix))
-        elif relative in {f.path for f in layout}:
-            findings.extend(f for f in layout if f.path == relative)
-        elif (
-            relative == ORGANIZATION_FILE
-            or is_version_path(relative)
-            or is_retirement_path(relative)
-        ):
-            selected.add(relative)  # read_source reports it if it cannot be read
-        else:
-            findings.append(_not_a_policy_file(relative))
-    return sorted(selected), findings
-
-
-def _not_a_policy_file(path: str) -> Finding:
-    return LAYOUT.finding(
-        path,
-        0,
-        0,
-        "not a policy version (policies/<number>/<effective>.yaml) or the organisation file",
-        hint="pass files under policies/, or run without paths to check the repository",
-    )

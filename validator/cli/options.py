@@ -24,6 +24,7 @@ from pathlib import Path
 from validator.check.cache import CacheRefused, open_cache
 from validator.check.parallel import available_cores
 from validator.check.validate import Checking, validate
+from validator.cli.progress import Progress
 from validator.findings import Severity
 from validator.model.timeline import Repository
 
@@ -98,6 +99,11 @@ def add_checking(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-cache", action="store_true", help="check every file, and keep no results"
     )
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress line (it shows only on a terminal, for runs over a second)",
+    )
 
 
 def _positive(text: str) -> int:
@@ -111,8 +117,9 @@ def checking(args: argparse.Namespace, root: Path) -> Checking:
     defaults: every core, the cache in the root). A cache that cannot be used is said on
     stderr, and the run goes on without it; one given with --cache-dir is a usage error."""
     jobs = getattr(args, "jobs", None) or available_cores()
+    progress = Progress("checking", enabled=False if getattr(args, "quiet", False) else None)
     if getattr(args, "no_cache", False):
-        return Checking(None, jobs)
+        return Checking(None, jobs, progress)
     given = getattr(args, "cache_dir", None)
     try:
         cache = open_cache(root, Path(given) if given else None)
@@ -120,8 +127,8 @@ def checking(args: argparse.Namespace, root: Path) -> Checking:
         if given:
             raise UsageError(f"--cache-dir {given}: {error}") from None
         print(f"policyrepo: note: no cache this run: {error}", file=sys.stderr)
-        return Checking(None, jobs)
-    return Checking(cache, jobs)
+        return Checking(None, jobs, progress)
+    return Checking(cache, jobs, progress)
 
 
 def repository_root(args: argparse.Namespace) -> Path:
@@ -149,7 +156,10 @@ def load_repository(args: argparse.Namespace) -> Loaded:
     """The repository model; files that do not load or match the schema are left out,
     and the answer says so (on stderr, and in the exit code)."""
     root = repository_root(args)
-    report = validate(root, None, getattr(args, "today", None), checking(args, root))
+    # Unchanged files are not read: their results, the model included, are in the cache.
+    report = validate(
+        root, None, getattr(args, "today", None), checking(args, root), with_sources=False
+    )
     broken = len({f.path for f in report.findings if f.severity is Severity.ERROR})
     if broken:
         print(

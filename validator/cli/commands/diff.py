@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from validator.check.validate import validate, validate_sources
+from validator.check.validate import Checking, validate, validate_sources
 from validator.cli import diff_render, options
 from validator.model.diff import diff
 from validator.model.timeline import Repository
@@ -36,25 +36,31 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("base", metavar="BASE", help="git revision, e.g. origin/main")
     parser.add_argument("head", nargs="?", metavar="HEAD", help="git revision (default: work tree)")
     options.add_root(parser)
+    options.add_checking(parser)
     parser.add_argument("--format", choices=sorted(_RENDER), default="text")
     options.add_today(parser)
     parser.set_defaults(run=run)
 
 
-def _at(root: Path, revision: str, today: date) -> Repository:
+def _at(root: Path, revision: str, today: date, checking: Checking) -> Repository:
     try:
         read = revision_sources(root, revision)
     except RevisionError as error:
         raise options.UsageError(f"{revision}: {error}") from None
     sources = [source for source in read if isinstance(source, SourceFile)]
-    return validate_sources(sources, today).repository
+    return validate_sources(sources, today, checking=checking).repository
 
 
 def run(args: argparse.Namespace) -> int:
     root = options.repository_root(args)
     today = args.today or date.today()
-    before = _at(root, args.base, today)
-    after = _at(root, args.head, today) if args.head else validate(root, None, today).repository
+    checking = options.checking(args, root)
+    before = _at(root, args.base, today, checking)
+    after = (
+        _at(root, args.head, today, checking)
+        if args.head
+        else validate(root, None, today, checking, with_sources=False).repository
+    )
     head = args.head or "the work tree"
     sys.stdout.write(_RENDER[args.format](diff(before, after), args.base, head))
     return options.EXIT_OK

@@ -34,6 +34,7 @@ def add_parser(commands: Any) -> None:
     options.add_on(parser)
     add_context(parser)
     options.add_root(parser)
+    options.add_checking(parser)
     parser.add_argument(
         "--format",
         choices=["text", "json", "crd"],

@@ -30,6 +30,7 @@ def add_parser(commands: Any) -> None:
         help="commercial, medicare, medicare-advantage, medicaid, chip, exchange, or a product id",
     )
     options.add_root(parser)
+    options.add_checking(parser)
     parser.add_argument("--format", choices=["text", "json", "csv"], default="text")
     parser.set_defaults(run=run)
 
