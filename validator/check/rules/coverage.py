@@ -10,7 +10,6 @@ the ICD-9 ones).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -20,9 +19,9 @@ from validator.check.rules.scopes import Scope, Scopes
 from validator.findings import Finding, Rule, Severity
 from validator.model import codesets
 from validator.model.codesystems import ICD10_START, SYSTEMS
-from validator.model.coding import DatesOfService
+from validator.model.coding import ALWAYS, DatesOfService
 from validator.model.timeline import Repository, Window
-from validator.model.versions import CodeRow, Version
+from validator.model.versions import Version
 
 FAMILY = "Codes"
 
@@ -77,11 +76,36 @@ def check(repository: Repository, today: date, places: Places = NOWHERE) -> Iter
 def _in_effect(window: Window, dates: DatesOfService) -> Window | None:
     """The days a code row applies: its version's window, narrowed by the row's (or its
     group's) dates of service. None when they leave no day."""
+    if dates.start is None and (dates.through is None or dates.through == date.max):
+        # Most rows: no dates of service of their own, so the window as it is.
+        return window if window.end is None or window.start < window.end else None
     start = max(window.start, dates.start) if dates.start else window.start
     after = None if dates.through in (None, date.max) else dates.through + timedelta(days=1)
     ends = [end for end in (window.end, after) if end is not None]
     end = min(ends) if ends else None
     return Window(start, end) if end is None or start < end else None
+
+
+class _DaysOfRows:
+    """The days each row of one version applies, worked out once per distinct dates of
+    service: a version's rows share a handful (their group's, a table's)."""
+
+    def __init__(self, window: Window) -> None:
+        self._window = window
+        self._always = _in_effect(window, ALWAYS)
+        self._narrowed: dict[tuple[date | None, date | None], Window | None] = {}
+
+    def of(self, dates: DatesOfService) -> Window | None:
+        if dates.start is None and dates.through is None:
+            return self._always
+        key = (dates.start, dates.through)
+        if key not in self._narrowed:
+            self._narrowed[key] = _in_effect(self._window, dates)
+        return self._narrowed[key]
+
+
+#: Each code system's era (None: codes that do not change with ICD-10), looked up per row.
+_ERAS = {name: system.era for name, system in SYSTEMS.items()}
 
 
 def _system_dates(repository: Repository) -> Iterator[Finding]:
@@ -95,9 +119,10 @@ def _system_dates(repository: Repository) -> Iterator[Finding]:
             window = policy.window(version)
             if window is None:
                 continue
+            days_of = _DaysOfRows(window)
             for row in version.codes:
-                era = SYSTEMS[row.system].era
-                days = _in_effect(window, row.dates) if era else None
+                era = _ERAS[row.system]
+                days = days_of.of(row.dates) if era else None
                 if days is None:
                     continue  # no ICD row, or one that never applies (dates-of-service rules)
                 found = _out_of_era(era, window, days)
@@ -114,28 +139,30 @@ def _system_dates(repository: Repository) -> Iterator[Finding]:
 
 def _out_of_era(era: str | None, window: Window, days: Window) -> tuple[str, str] | None:
     """Where an ICD row applies outside its code set's era, and what to do; or None."""
-    where = (
-        f"in a version in effect {window.describe()}"
-        if days == window
-        else f"for dates of service {days.describe()}"
-    )
     if era == "icd9" and (days.end is None or days.end > ICD10_START):
         return (
-            f"{where}, after ICD-9 ended on 2015-09-30",
+            f"{_where(window, days)}, after ICD-9 ended on 2015-09-30",
             "add the ICD-10 codes in a new version effective by 2015-10-01",
         )
     if era == "icd10" and days.start < ICD10_START:
         if window.end is not None and window.end <= ICD10_START:
             return (
-                f"{where}, before ICD-10 began on 2015-10-01",
+                f"{_where(window, days)}, before ICD-10 began on 2015-10-01",
                 "list the ICD-9 codes that applied then",
             )
         return (
-            f"{where}, so it applies from {days.start}, before ICD-10 began on 2015-10-01",
+            f"{_where(window, days)}, so it applies from {days.start}, before ICD-10 began "
+            "on 2015-10-01",
             "give the ICD-10 group dates_of_service from '2015-10-01', as policies printed "
             'their ICD-10 tables "effective 10/01/2015"',
         )
     return None
+
+
+def _where(window: Window, days: Window) -> str:
+    if days == window:
+        return f"in a version in effect {window.describe()}"
+    return f"for dates of service {days.describe()}"
 
 
 def _existence(repository: Repository) -> Iterator[Finding]:
@@ -143,7 +170,7 @@ def _existence(repository: Repository) -> Iterator[Finding]:
     missing_at: tuple[str, int, int, str] | None = None
     for version in repository.versions():
         for row in version.codes:
-            if SYSTEMS[row.system].era is None or row.from_range:
+            if _ERAS[row.system] is None or row.from_range:
                 continue  # CPT and HCPCS: no open data; range rows come from the code set
             codes = codesets.known_codes(row.system)
             if codes is None:
@@ -172,94 +199,207 @@ def _existence(repository: Repository) -> Iterator[Finding]:
 def _conflicts(repository: Repository) -> Iterator[Finding]:
     """A sweep over dates for each service code, in O(R log R) for its R rows.
 
-    Rows of one code are taken in order of their first day. Each row is compared only
-    with rows still in effect that could disagree with it: rows of another determination
-    whose applicability can overlap its own. For each determination and applicability
-    the sweep keeps the two rows, of two different policies, that stay in effect the
-    longest (:class:`_Longest`): if any row of another policy is still in effect, one of
-    those two is. So the work for a row does not grow with the rows before it, only with
-    the number of distinct applicabilities of another determination in effect at once,
-    one in the usual repository where policies apply to everyone.
+    A code listed by one policy alone, or with one determination everywhere, cannot
+    conflict and is passed over before any sorting. The rows of any other code are taken
+    in order of their first day. Each row is compared only with rows still in effect that
+    could disagree with it: rows of another determination whose applicability can overlap
+    its own. For each determination and applicability the sweep keeps the two rows, of
+    two different policies, that stay in effect the longest (:class:`_Longest`): if any
+    row of another policy is still in effect, one of those two is. So the work for a row
+    does not grow with the rows before it, only with the number of distinct
+    applicabilities of another determination in effect at once, one in the usual
+    repository where policies apply to everyone.
     """
     scopes = _ScopeOfVersion(Scopes(repository.organization))
-    for (system, code), rows in sorted(repository.code_index.items()):
-        entries = sorted(_service_entries(repository, rows, scopes), key=_Entry.order)
-        if len({entry.version.number for entry in entries}) < 2:
-            continue
-        in_effect: dict[str, dict[Scope, _Longest]] = defaultdict(dict)
-        reported: set[tuple[str, str]] = set()
-        for entry in entries:
-            other = _disagreeing(in_effect, entry)
-            if other is not None and (other.version.path, entry.version.path) not in reported:
-                reported.add((other.version.path, entry.version.path))
-                yield CONFLICT.finding(
-                    entry.version.path,
-                    *entry.row.position,
-                    f"{system} {code} is {entry.determination} here but {other.determination} "
-                    f"in policy {other.version.number} ({other.version.path}), both in effect "
-                    f"from {entry.days.start}{_for_whom(entry, other)}",
-                    pointer=entry.row.pointer,
-                    hint="make the determinations agree, narrow the applicability of one "
-                    "policy, or retire one policy's version",
-                )
-            in_effect[entry.determination].setdefault(entry.scope, _Longest()).add(entry)
+    listed = _ServiceRows(repository)
+    for (system, code), rows in sorted(listed.of_codes_that_can_disagree().items()):
+        rows.sort()  # by first day, then path; a version's own rows in their order
+        yield from _sweep(system, code, rows, listed.versions, scopes)
 
 
-@dataclass(frozen=True)
+#: A service row as the sweep sorts it: the first and the first-after-last day it
+#: applies, its version (path, place in the list of versions, policy number), its place
+#: among the version's rows and its determination. Plain values alone: tuples of plain
+#: values cost the garbage collector nothing.
+_Listed = tuple[date, str, int, int, date | None, str, str]
+
+
+class _ServiceRows:
+    """The rows of service groups in effect some day: diagnoses and claim qualifiers are
+    not coverage positions of their own, so they never conflict.
+
+    A repository has a million rows, most of codes that one policy lists, or that every
+    policy listing them decides alike (CPT 97545, everywhere covered). One pass over the
+    rows compares each with the first row of its code, keeping nothing per row; only the
+    rows of codes of a second policy and a second determination are then listed.
+    """
+
+    def __init__(self, repository: Repository) -> None:
+        #: Each version with service groups, its window, and what each group decides.
+        self.versions: list[tuple[Version, Window, list[str | None]]] = []
+        for policy in repository.policies.values():
+            for version in policy.versions:
+                window = policy.window(version)
+                if window is None:
+                    continue
+                decides = [
+                    group.determination if group.role == "service" else None
+                    for group in version.groups
+                ]
+                if any(determination is not None for determination in decides):
+                    self.versions.append((version, window, decides))
+
+    def of_codes_that_can_disagree(self) -> dict[tuple[str, str], list[_Listed]]:
+        """The rows of each code listed by two policies or more with two determinations
+        or more, in the order of the versions and of their rows: O(R) for R rows."""
+        wanted = self._can_disagree()
+        by_code: dict[tuple[str, str], list[_Listed]] = {}
+        if not wanted:
+            return by_code
+        for slot, (version, window, decides) in enumerate(self.versions):
+            days_of = _DaysOfRows(window)
+            path, number = version.path, version.number
+            for place, row in enumerate(version.codes):
+                codes = wanted.get(row.system)
+                determination = decides[row.group]
+                if codes is None or row.code not in codes or determination is None:
+                    continue
+                days = days_of.of(row.dates)
+                if days is not None:
+                    listed = (days.start, path, slot, place, days.end, number, determination)
+                    by_code.setdefault((row.system, row.code), []).append(listed)
+        return by_code
+
+    def _can_disagree(self) -> dict[str, set[str]]:
+        """By system, the codes with a row of another policy than their first row's,
+        and one of another determination."""
+        #: By system and code: the policy number and determination of its first row.
+        first: dict[str, dict[str, tuple[str, str]]] = {}
+        two_policies: set[tuple[str, str]] = set()
+        two_determinations: set[tuple[str, str]] = set()
+        for version, window, decides in self.versions:
+            days_of = _DaysOfRows(window)
+            window_has_days = days_of.of(ALWAYS) is not None
+            # One (number, determination) per group, shared by its rows: nothing is made
+            # per row unless it differs from the first row of its code.
+            decided = [None if d is None else (version.number, d) for d in decides]
+            for row in version.codes:
+                mine = decided[row.group]
+                if mine is None:
+                    continue
+                dates = row.dates
+                own_dates = dates.start is not None or dates.through is not None
+                if (own_dates or not window_has_days) and days_of.of(dates) is None:
+                    continue  # never applies
+                codes = first.get(row.system)
+                if codes is None:
+                    codes = first[row.system] = {}
+                seen = codes.setdefault(row.code, mine)
+                if seen is not mine:
+                    if seen[0] != mine[0]:
+                        two_policies.add((row.system, row.code))
+                    if seen[1] != mine[1]:
+                        two_determinations.add((row.system, row.code))
+        wanted: dict[str, set[str]] = {}
+        for system, code in two_policies & two_determinations:
+            wanted.setdefault(system, set()).add(code)
+        return wanted
+
+
+def _sweep(
+    system: str,
+    code: str,
+    rows: list[_Listed],
+    versions: list[tuple[Version, Window, list[str | None]]],
+    scopes: _ScopeOfVersion,
+) -> Iterator[Finding]:
+    """The conflicts of one code, its rows sorted by their first day."""
+    in_effect: dict[str, dict[int, _Longest]] = {}
+    reported: set[tuple[str, str]] = set()
+    for start, path, slot, place, end, number, determination in rows:
+        version = versions[slot][0]
+        entry = _Entry(start, end, determination, scopes.of(version), number, path)
+        other = _disagreeing(in_effect, entry, scopes)
+        if other is not None and (other.path, path) not in reported:
+            reported.add((other.path, path))
+            row = version.codes[place]
+            yield CONFLICT.finding(
+                path,
+                *row.position,
+                f"{system} {code} is {determination} here but {other.determination} "
+                f"in policy {other.number} ({other.path}), both in effect "
+                f"from {start}{_for_whom(entry, other, scopes)}",
+                pointer=row.pointer,
+                hint="make the determinations agree, narrow the applicability of one "
+                "policy, or retire one policy's version",
+            )
+        by_scope = in_effect.setdefault(determination, {})
+        longest = by_scope.get(entry.scope)
+        if longest is None:
+            longest = by_scope[entry.scope] = _Longest()
+        longest.add(entry)
+
+
+@dataclass(slots=True)
 class _Entry:
     """A service row as the sweep sees it: when it applies, deciding what, for whom."""
 
-    days: Window
+    start: date
+    #: The first day it no longer applies; None while open-ended.
+    end: date | None
     determination: str
-    scope: Scope
-    version: Version
-    row: CodeRow
-
-    def order(self) -> tuple[date, str]:
-        return (self.days.start, self.version.path)
+    #: The version's applicability, as :class:`_ScopeOfVersion` numbers it.
+    scope: int
+    number: str
+    path: str
 
     def ends_after(self, day: date) -> bool:
-        return self.days.end is None or self.days.end > day
+        return self.end is None or self.end > day
 
     @property
     def last(self) -> date:
-        return self.days.end or date.max
-
-
-def _service_entries(
-    repository: Repository, rows: list[tuple[Version, CodeRow]], scopes: _ScopeOfVersion
-) -> Iterator[_Entry]:
-    """Rows of service groups: diagnoses and claim qualifiers are not coverage positions
-    of their own, so they never conflict."""
-    for version, row in rows:
-        group = version.group_of(row)
-        window = repository.window(version)
-        if group.role != "service" or group.determination is None or window is None:
-            continue
-        days = _in_effect(window, row.dates)
-        if days is None:
-            continue
-        yield _Entry(days, group.determination, scopes.of(version), version, row)
+        return self.end or date.max
 
 
 class _ScopeOfVersion:
-    """Each version's scope, worked out once however many codes it lists."""
+    """Each version's scope, worked out once however many codes it lists, and numbered:
+    versions of one applicability share a number, and whether two meet is decided once."""
 
     def __init__(self, scopes: Scopes) -> None:
         self._scopes = scopes
-        self._by_path: dict[str, Scope] = {}
+        self._by_path: dict[str, int] = {}
+        self._numbers: dict[Scope, int] = {}
+        self._numbered: list[Scope] = []
+        self._meet: dict[tuple[int, int], bool] = {}
 
-    def of(self, version: Version) -> Scope:
-        scope = self._by_path.get(version.path)
-        if scope is None:
+    def of(self, version: Version) -> int:
+        number = self._by_path.get(version.path)
+        if number is None:
             scope = self._scopes.of(version.document.get("applicability"))
-            self._by_path[version.path] = scope
-        return scope
+            number = self._numbers.get(scope)
+            if number is None:
+                number = self._numbers[scope] = len(self._numbered)
+                self._numbered.append(scope)
+            self._by_path[version.path] = number
+        return number
+
+    def meet(self, one: int, other: int) -> bool:
+        """Whether some claim falls under both scopes."""
+        met = self._meet.get((one, other))
+        if met is None:
+            met = self._meet[(one, other)] = self._numbered[one].overlaps(self._numbered[other])
+        return met
+
+    def everyone(self, number: int) -> bool:
+        """Whether the scope is that of an applicability that leaves no one out."""
+        return self._numbered[number] == Scope()
 
 
 class _Longest:
     """Of the rows of one determination and applicability: the one that stays in effect
     the longest, and the longest of another policy than its."""
+
+    __slots__ = ("first", "second")
 
     def __init__(self) -> None:
         self.first: _Entry | None = None
@@ -268,10 +408,10 @@ class _Longest:
     def add(self, entry: _Entry) -> None:
         first = self.first
         if first is None or entry.last > first.last:
-            if first is not None and first.version.number != entry.version.number:
+            if first is not None and first.number != entry.number:
                 self.second = first
             self.first = entry
-        elif entry.version.number != first.version.number and (
+        elif entry.number != first.number and (
             self.second is None or entry.last > self.second.last
         ):
             self.second = entry
@@ -283,33 +423,31 @@ class _Longest:
     def of_another_policy(self, entry: _Entry) -> _Entry | None:
         """A row in effect when ``entry`` starts, of another policy than ``entry``'s."""
         for kept in (self.first, self.second):
-            if (
-                kept is not None
-                and kept.version.number != entry.version.number
-                and kept.ends_after(entry.days.start)
-            ):
+            if kept is not None and kept.number != entry.number and kept.ends_after(entry.start):
                 return kept
         return None
 
 
-def _disagreeing(in_effect: dict[str, dict[Scope, _Longest]], entry: _Entry) -> _Entry | None:
+def _disagreeing(
+    in_effect: dict[str, dict[int, _Longest]], entry: _Entry, scopes: _ScopeOfVersion
+) -> _Entry | None:
     """A row in effect when ``entry`` starts that decides otherwise for a claim both can
     apply to; applicabilities no longer in effect are dropped on the way."""
     for determination in sorted(in_effect):
         if determination == entry.determination:
             continue
         by_scope = in_effect[determination]
-        for scope in [s for s, longest in by_scope.items() if longest.over(entry.days.start)]:
+        for scope in [s for s, longest in by_scope.items() if longest.over(entry.start)]:
             del by_scope[scope]
         for scope, longest in by_scope.items():
-            if scope.overlaps(entry.scope):
+            if scopes.meet(scope, entry.scope):
                 other = longest.of_another_policy(entry)
                 if other is not None:
                     return other
     return None
 
 
-def _for_whom(entry: _Entry, other: _Entry) -> str:
-    if entry.scope == other.scope == Scope():
+def _for_whom(entry: _Entry, other: _Entry, scopes: _ScopeOfVersion) -> str:
+    if entry.scope == other.scope and scopes.everyone(entry.scope):
         return ""
     return ", for claims both apply to"
