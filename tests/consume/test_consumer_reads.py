@@ -151,3 +151,4 @@ def test_answers_are_copies_and_the_cache_is_bounded(out: Path) -> None:
     assert bundle.version_on("0518", "1950-01-01") is None
     assert len(bundle.manifest["files"]) == 10
     assert bundle._read.cache_info().maxsize == CACHED_FILES <= 1000
+    assert bundle._bytes.cache_info().maxsize == CACHED_FILES

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 
 from validator.cli import main
 from validator.consume.signing import KeyFileError, generate_keypair, load_public_key
@@ -134,3 +137,43 @@ def test_a_private_key_is_never_left_where_git_add_would_commit_it(
     (tmp_path / ".gitignore").write_text("*.key\n")
     assert main(["keygen", str(tmp_path / "release")]) == 0
     assert (tmp_path / "release.key").is_file()
+
+
+def _raw(key: Any) -> bytes:
+    raw: bytes = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return raw
+
+
+@pytest.mark.parametrize(
+    "rewrite",
+    [
+        lambda pem: pem,
+        lambda pem: pem.replace(b"\n", b"\r\n"),
+        lambda pem: pem.rstrip(b"\n"),
+        lambda pem: b"\n" + pem + b"\n",
+    ],
+    ids=["as written", "CRLF", "no final newline", "blank lines"],
+)
+def test_a_public_key_reads_as_cryptography_reads_it(
+    tmp_path: Path, rewrite: Callable[[bytes], bytes]
+) -> None:
+    """Read without cryptography's PEM module when in keygen's form, through it in any
+    other: the same key either way."""
+    generate_keypair(tmp_path / "k.key", tmp_path / "k.pub")
+    pem = rewrite((tmp_path / "k.pub").read_bytes())
+    (tmp_path / "k.pub").write_bytes(pem)
+    assert _raw(load_public_key(tmp_path / "k.pub")) == _raw(serialization.load_pem_public_key(pem))
+
+
+@pytest.mark.parametrize(
+    "der",
+    [
+        bytes.fromhex("302a300506032b6570032100") + bytes(31),  # a byte short
+        bytes.fromhex("302a300506032b6571032100") + bytes(32),  # Ed448's identifier
+    ],
+)
+def test_a_public_key_that_is_almost_ed25519_is_refused(tmp_path: Path, der: bytes) -> None:
+    pem = b"-----BEGIN PUBLIC KEY-----\n" + base64.b64encode(der) + b"\n-----END PUBLIC KEY-----\n"
+    (tmp_path / "k.pub").write_bytes(pem)
+    with pytest.raises(KeyFileError, match="not an Ed25519 public key"):
+        load_public_key(tmp_path / "k.pub")

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import copy
 import json
+import re
+import time
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from validator.consume.manifest import (
     Entry,
@@ -195,3 +199,122 @@ def test_json_of_bundle_files_is_read_strictly() -> None:
 )
 def test_a_name_is_a_plain_relative_path_inside_the_bundle(name: str, problem: str | None) -> None:
     assert name_problem(name) == problem
+
+
+GOOD_NAMES = st.lists(
+    st.sampled_from(["a", "codes", "é", "...", "x.json"]), min_size=1, max_size=3
+).map("/".join)
+GOOD_ENTRIES = st.fixed_dictionaries(
+    {"name": GOOD_NAMES, "size": st.integers(0, 3), "sha256": st.just(DIGEST)}
+)
+#: What can be wrong in one entry, field by field.
+WRONG_VALUES: dict[str, list[Any]] = {
+    "name": [
+        *["", ".", "..", "a/../b", "a/./b", "/a", "a/", "a//b", "a\\b", "a\nb", "a\x85"],
+        *["\ud800", "manifest.json", "manifest.sig", 5, None],
+    ],
+    "size": [-1, True, 1.0, "1", None],
+    "sha256": [DIGEST.upper(), DIGEST[:-1], DIGEST + "0", "é" * 64, "", None],
+}
+WRONG = {field: st.sampled_from(values) for field, values in WRONG_VALUES.items()}
+
+
+@st.composite
+def file_lists(draw: st.DrawFn) -> list[Any]:
+    """Good entries, names sometimes listed twice, and at most one entry spoilt."""
+    files: list[Any] = draw(st.lists(GOOD_ENTRIES, max_size=5))
+    spoilt: bool = draw(st.booleans())
+    if files and spoilt:
+        index = draw(st.integers(0, len(files) - 1))
+        spoil = draw(st.sampled_from([*WRONG, "left out", "not an object"]))
+        if spoil in WRONG:
+            files[index][spoil] = draw(WRONG[spoil])
+        elif spoil == "left out":
+            del files[index][draw(st.sampled_from(sorted(WRONG)))]
+        else:
+            files[index] = draw(st.sampled_from([5, None, [], "a"]))
+    return files
+
+
+def _outcome(files: list[Any]) -> Any:
+    document = copy.deepcopy(GOOD)
+    document["files"] = files
+    try:
+        return dict(parse_manifest(_encoded(document)).entries)
+    except ManifestError as error:
+        return str(error)
+
+
+def _one_by_one(files: list[Any]) -> Any:
+    """What checking each entry in turn, as the manifest's rules read, makes of them."""
+    entries: dict[str, Entry] = {}
+    for index, item in enumerate(files):
+        if not isinstance(item, dict):
+            return f"files[{index}]: must be an object with name, size and sha256"
+        name, size, sha256 = item.get("name"), item.get("size"), item.get("sha256")
+        if not isinstance(name, str):
+            return (
+                f"files[{index}].name: must be text, not {'null' if name is None else 'a number'}"
+            )
+        problem = name_problem(name)
+        if problem is not None:
+            return f"files[{index}].name {name!r} {problem}: {LEGAL_NAME}"
+        if type(size) is not int or size < 0:
+            return f"files[{index}].size: must be a whole number of bytes, 0 or more"
+        if not isinstance(sha256, str) or not re.fullmatch("[0-9a-f]{64}", sha256):
+            return f"files[{index}].sha256: must be 64 lowercase hexadecimal digits"
+        if name in entries:
+            return f"files[{index}].name {name!r} is listed twice"
+        entries[name] = Entry(name, size, sha256)
+    return entries
+
+
+@settings(max_examples=500)
+@given(file_lists())
+def test_every_list_of_files_is_judged_as_one_by_one(files: list[Any]) -> None:
+    """The entries are checked all at once for speed; any list of them, good or bad, is
+    accepted or refused (with the first problem) just as checking each in turn would."""
+    assert _outcome(files) == _one_by_one(files)
+
+
+def _good_files() -> list[dict[str, Any]]:
+    names = ("catalog.json", "codes/CPT/97.json", "policies/0324.json")
+    return [{"name": name, "size": 1, "sha256": DIGEST} for name in names]
+
+
+SPOILT = [(field, value) for field, values in WRONG_VALUES.items() for value in values]
+
+
+@pytest.mark.parametrize("index", [0, 1, 2])
+@pytest.mark.parametrize(("field", "value"), SPOILT)
+def test_each_way_one_entry_can_be_wrong_is_judged_as_one_by_one(
+    index: int, field: str, value: Any
+) -> None:
+    files = _good_files()
+    files[index][field] = value
+    assert _outcome(files) == _one_by_one(files)
+    assert isinstance(_outcome(files), str)
+    del files[index][field]
+    assert _outcome(files) == _one_by_one(files)
+    files[index] = value
+    assert _outcome(files) == _one_by_one(files)
+    files = _good_files()
+    files.insert(index, dict(files[-1]))
+    assert _outcome(files) == _one_by_one(files)
+
+
+def test_a_manifest_of_25000_files_is_read_in_bounded_time() -> None:
+    """Opening a bundle parses its manifest; the checks are linear in the files listed."""
+    files = [
+        {"name": f"codes/CPT/{index:05d}.json", "size": index, "sha256": DIGEST}
+        for index in range(25_000)
+    ]
+    document = copy.deepcopy(GOOD)
+    document["files"] = files
+    data = _encoded(document)
+    started = time.perf_counter()
+    manifest = parse_manifest(data)
+    elapsed = time.perf_counter() - started
+    assert len(manifest.entries) == 25_000
+    assert manifest.entries["codes/CPT/24999.json"] == Entry("codes/CPT/24999.json", 24999, DIGEST)
+    assert elapsed < 2.0, f"{elapsed:.2f} s"

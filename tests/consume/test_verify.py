@@ -45,8 +45,15 @@ def test_verify_names_the_file_that_is_wrong(
     captured = capsys.readouterr()
     assert captured.err.startswith(expected)
     assert "FAILED" in captured.out
-    with pytest.raises(BundleError, match="failed verification"):
-        Bundle.open(out)
+    with pytest.raises(BundleError, match="failed verification") as raised:
+        Bundle.open(out, verify=True)
+    problem = expected.removeprefix(f"{out}/")
+    assert str(raised.value).startswith(f"bundle {out} failed verification: {problem}")
+    if case == "bad manifest":
+        with pytest.raises(BundleError, match="failed verification"):
+            Bundle.open(out)
+    else:  # opening checks the manifest alone; a file when it is read (test_open.py)
+        assert Bundle.open(out).verification.ok
 
 
 def test_signed_bundle_verifies_with_its_key_and_fails_with_another(

@@ -2,9 +2,10 @@
 service in a context, without the repository.
 
 For claims, prior-authorisation and portal systems. It imports neither YAML nor the
-validation machinery, verifies the bundle before answering, and reads only the files a
-question needs (one code-index shard for a lookup, one policy file for a version; for a
-coverage answer, also the shards of the diagnoses billed and organization.json)::
+validation machinery, and reads only the files a question needs (for a lookup, one
+code-index shard and the policy files of the versions found, for their titles; one
+policy file for a version; for a coverage answer, also the shards of the diagnoses
+billed and organization.json)::
 
     from validator.consume.consumer import Bundle
 
@@ -17,10 +18,16 @@ coverage answer, also the shards of the diagnoses billed and organization.json):
 Coverage answers come from :func:`validator.consume.coverage.evaluate`, the function the
 repository answers with, on the rules the bundle publishes for each version.
 
-Verifying once at open is not enough: a file can change on disk afterwards. So the
-consumer reads only files the verified manifest lists, under the names it lists, and
-checks each one's size and SHA-256 every time it reads it from disk; the parsed files it
-keeps are few (least recently used first out).
+Opening checks the manifest alone (its signature given a public key, its format, fields
+and names) and opens or stats no other file, however large the bundle. Checking every
+file then would not be enough anyway: a file can change on disk afterwards. So the
+consumer reads only files the manifest lists, under the names it lists, and checks each
+one's size and SHA-256 every time it reads it from disk: a changed, missing or replaced
+file raises BundleError naming it when an answer reads it, and stops no answer that does
+not. An unlisted file is never opened, so it cannot change an answer; ``verify=True`` and
+``policyrepo verify`` check every file and report unlisted ones. Of a large file only the
+part an answer needs is parsed (:mod:`validator.consume.parts`). The files it keeps are
+few (least recently used first out).
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ import copy
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +59,7 @@ from validator.consume.conditions import Context, GroupsOf, Offering, Rules
 from validator.consume.coverage import evaluate
 from validator.consume.files import BadFile, read_listed
 from validator.consume.manifest import load_json
+from validator.consume.parts import code_rows, leading_members
 from validator.consume.verify import Verification, read_manifest, verify_bundle
 
 __all__ = [
@@ -65,7 +73,7 @@ __all__ = [
     "Support",
 ]
 
-#: How many parsed files a bundle keeps: a code shard is at most a few megabytes.
+#: How many files a bundle keeps parsed, and how many as bytes (to read a part of them).
 CACHED_FILES = 256
 
 CATALOG = "catalog.json"
@@ -91,23 +99,24 @@ def policy_file(number: str) -> str:
 
 
 class Bundle:
-    """A verified bundle on disk. Answers are plain data; dates are ISO strings."""
+    """A bundle on disk, its manifest verified. Answers are plain data; dates ISO text."""
 
     def __init__(self, directory: Path, verification: Verification) -> None:
         self.directory = directory
         self.verification = verification
-        # Per bundle, so that a bundle and its cache are freed together.
-        self._read = lru_cache(maxsize=CACHED_FILES)(self._read_json)
+        # Per bundle, so that a bundle and its caches are freed together.
+        self._read = lru_cache(maxsize=CACHED_FILES)(partial(self._listed, load_json))
+        self._bytes = lru_cache(maxsize=CACHED_FILES)(partial(self._listed, bytes))
 
     @classmethod
     def open(
-        cls, directory: str | Path, public_key: str | Path | None = None, *, verify: bool = True
+        cls, directory: str | Path, public_key: str | Path | None = None, *, verify: bool = False
     ) -> Bundle:
-        """Open a bundle, verifying every file (and the signature, given a public key).
-
-        With ``verify=False`` only the manifest is read (and its signature checked, given
-        a key); each file is still checked against the manifest when it is read.
-        Raises BundleError naming the first problems when verification fails.
+        """Open a bundle: read its manifest and check its signature (given a public key),
+        format, fields and names. No other file is read here: each is checked against the
+        manifest (size and SHA-256) whenever an answer reads it. ``verify=True`` also
+        checks every listed file and that no other is there, as ``policyrepo verify``
+        does, reading the whole bundle. Raises BundleError naming the first problems.
         """
         path = Path(directory)
         key = None if public_key is None else Path(public_key)
@@ -127,14 +136,14 @@ class Bundle:
         found = (self.verification.manifest or {}).get("bundle_format")
         return found if isinstance(found, int) else 0
 
-    def _read_json(self, name: str) -> Any:
-        """A listed file's JSON, from bytes that match the manifest; None for a name the
-        manifest does not list, which is never opened."""
+    def _listed(self, read: Callable[[bytes], Any], name: str) -> Any:
+        """A listed file's JSON or bytes (``read`` of bytes that match the manifest); None
+        for a name the manifest does not list, which is never opened."""
         entry = self.verification.entries.get(name)
         if entry is None:
             return None
         try:
-            return load_json(read_listed(self.directory, entry))
+            return read(read_listed(self.directory, entry))
         except (BadFile, ValueError) as error:
             raise BundleError(f"{self.directory / name}: {error}") from None
 
@@ -174,23 +183,30 @@ class Bundle:
                 f"format {COVERAGE_FORMAT} or later; rebuild it with policyrepo bundle"
             )
 
-    def _listing(self, system: str, code: str, keep: Callable[[Row], bool]) -> list[Row]:
+    def _listing(
+        self, system: str, code: str, keep: Callable[[Row], bool], day: str | None = None
+    ) -> list[Row]:
         """The rows of a code's index shard that ``keep`` accepts, by policy, version and
-        group: one shard read, one dictionary access, a filter over the few listing it.
-        A system or code the manifest has no shard for has none."""
+        group: one shard read, the code's entry (given a day, only its rows in effect),
+        a filter. A system or code the manifest has no shard for has none."""
         name = code_shard(system, code)
-        shard = self._file(name, "code-index")
-        if shard is None:
+        data = self._bytes(name)
+        if data is None:
             return []
         with self._shaped(name):
-            rows = [row for row in shard["codes"].get(code, []) if keep(row)]
+            listed = code_rows(data, code, day)
+            if listed is None:  # not laid out as the writer writes it: parsed whole
+                listed = self._needed(name, "code-index")["codes"].get(code, [])
+            rows = [row for row in listed if keep(row)]
             return sorted(rows, key=lambda r: (r["policy"], r["version"], r.get("group") or ""))
 
     def _rows(self, system: str, code: str, day: str) -> list[Row]:
         """The rows of the versions that list a code for a date of service."""
-        return self._listing(
-            system, code, lambda row: contains(row["window"], day) and within(row.get("dates"), day)
-        )
+
+        def keep(row: Row) -> bool:
+            return contains(row["window"], day) and within(row.get("dates"), day)
+
+        return self._listing(system, code, keep, day)
 
     def lookup(self, system: str, code: str, on: date | str) -> list[Determination]:
         """Every policy version in effect on ``on`` that lists the code for that date of
@@ -330,10 +346,16 @@ class Bundle:
             return offering(organization)
 
     def _title(self, number: str) -> str:
-        policy = self._file(policy_file(number), "policy")
-        if policy is None:
+        """A policy's title, from the head of its file (or the whole, laid out otherwise)."""
+        name = policy_file(number)
+        data = self._bytes(name)
+        if data is None:
             return ""
-        with self._shaped(policy_file(number)):
+        head = leading_members(data, "title")
+        if head is not None and head.get("kind") == "policy" and "title" in head:
+            return str(head["title"])
+        policy = self._needed(name, "policy")
+        with self._shaped(name):
             return str(policy["title"])
 
     def policy(self, number: str) -> dict[str, Any] | None:

@@ -4,14 +4,19 @@ Without a public key nothing vouches for the manifest, so it is parsed defensive
 JSON without duplicate keys, NaN or runaway nesting, then every field checked for its
 type. The ``files`` it lists are the only files a consumer ever reads, so each name must
 be a plain relative path inside the bundle, listed once, with its size and SHA-256.
+
+A consumer parses the manifest on every open, and a bundle may list tens of thousands
+of files, so the entries are checked all at once, each check one pass over all of them;
+only when one fails are they checked one by one, to name the first that is wrong.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, TypeGuard
 
 MANIFEST = "manifest.json"
@@ -21,6 +26,8 @@ SUPPORTED_FORMATS = frozenset({1, 2})
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 #: C0 controls, DEL and C1 controls: never part of a bundle file's name.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: For checking every name at once: a control character or a backslash.
+_BAD_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f\\\\]")
 
 
 class ManifestError(ValueError):
@@ -36,10 +43,34 @@ class Entry:
     sha256: str
 
 
+class Entries(Mapping[str, Entry]):
+    """The files a manifest lists, by name in the manifest's order. Each Entry is made
+    when it is asked for: a manifest may list tens of thousands of files, and a lookup
+    reads two or three of them."""
+
+    __slots__ = ("_listed",)
+
+    def __init__(self, listed: dict[str, tuple[int, str]]) -> None:
+        self._listed = listed  # name: (size, sha256)
+
+    def __getitem__(self, name: str) -> Entry:
+        size, sha256 = self._listed[name]
+        return Entry(name, size, sha256)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._listed)
+
+    def __len__(self) -> int:
+        return len(self._listed)
+
+    def __repr__(self) -> str:
+        return f"Entries({len(self)} files)"
+
+
 @dataclass(frozen=True)
 class Manifest:
     document: dict[str, Any]
-    entries: dict[str, Entry]  # by name, in the manifest's order
+    entries: Entries
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -56,19 +87,40 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+_STRICT = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+
+
+def decode_text(data: bytes) -> str:
+    """A bundle file's text; ValueError when its bytes are not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"not UTF-8 text (byte {error.start})") from None
+
+
 def load_json(data: bytes) -> Any:
     """A bundle file's JSON value; ValueError saying what is wrong when it is not
     strict UTF-8 JSON of a sane depth."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ValueError(f"not UTF-8 text (byte {error.start})") from None
+    text = decode_text(data)
     try:
         return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
     except RecursionError:
         raise ValueError("nested too deeply to be a bundle file") from None
     except ValueError as error:
         raise ValueError(f"not valid JSON: {error}") from None
+
+
+def parse_json_at(text: str, index: int) -> tuple[Any, int]:
+    """The JSON value that starts at ``text[index]``, read as strictly as
+    :func:`load_json` reads a file, and the index just after it; ValueError when there
+    is none."""
+    try:
+        value, end = _STRICT.raw_decode(text, index)
+    except RecursionError:
+        raise ValueError("nested too deeply to be a bundle file") from None
+    except ValueError as error:
+        raise ValueError(f"not valid JSON: {error}") from None
+    return value, end
 
 
 def _quoted(text: str, limit: int = 80) -> str:
@@ -163,14 +215,67 @@ def _entry(index: int, item: object) -> Entry:
     return Entry(name, size, sha256)
 
 
-def _entries(files: list[Any]) -> dict[str, Entry]:
-    entries: dict[str, Entry] = {}
+def _listed_one_by_one(files: list[Any]) -> dict[str, tuple[int, str]]:
+    """Every entry checked in turn; ManifestError naming the first that is wrong."""
+    listed: dict[str, tuple[int, str]] = {}
     for index, item in enumerate(files):
         entry = _entry(index, item)
-        if entry.name in entries:
+        if entry.name in listed:
             raise ManifestError(f"files[{index}].name {_quoted(entry.name)} is listed twice")
-        entries[entry.name] = entry
-    return entries
+        listed[entry.name] = (entry.size, entry.sha256)
+    return listed
+
+
+def _types(values: list[Any]) -> set[type]:
+    return set(map(type, values))
+
+
+def _lowercase_hex(text: str) -> bool:
+    return text.isascii() and not text.encode("ascii").translate(None, b"0123456789abcdef")
+
+
+def _listed_at_once(files: list[Any]) -> dict[str, tuple[int, str]] | None:
+    """The checks of :func:`_listed_one_by_one`, made on every entry at once, each a
+    single pass in C over all of them; None when any fails (or cannot be made so), and
+    then the entries are checked one by one, which names the first problem.
+
+    Bool is a type of its own here, so a size of true is not an int, as for _is_count.
+    """
+    if _types(files) != {dict}:
+        return None
+    try:
+        names = list(map(itemgetter("name"), files))
+        sizes = list(map(itemgetter("size"), files))
+        digests = list(map(itemgetter("sha256"), files))
+    except KeyError:
+        return None
+    if _types(names) != {str} or _types(sizes) != {int} or _types(digests) != {str}:
+        return None
+    if min(sizes) < 0 or set(map(len, digests)) != {64} or not _lowercase_hex("".join(digests)):
+        return None
+    if _BAD_CHARACTER.search("".join(names)):
+        return None
+    # Every name between slashes, one a line (no name holds a line break, a control
+    # character): an empty name, an absolute one, a trailing slash and an empty, "." or
+    # ".." segment all show as "//", "/./" or "/../".
+    between = "/" + "/\n/".join(names) + "/"
+    if "//" in between or "/./" in between or "/../" in between:
+        return None
+    try:
+        between.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    listed = dict(zip(names, zip(sizes, digests, strict=True), strict=True))
+    if len(listed) != len(files) or MANIFEST in listed or SIGNATURE in listed:
+        return None
+    return listed
+
+
+def _entries(files: list[Any]) -> Entries:
+    if not files:
+        return Entries({})
+    listed = _listed_at_once(files)
+    return Entries(listed if listed is not None else _listed_one_by_one(files))
 
 
 def _check_provenance(document: dict[str, Any]) -> None:

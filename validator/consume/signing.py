@@ -2,17 +2,23 @@
 
 Keys are PEM files: the private key PKCS#8, the public key SubjectPublicKeyInfo, so that
 OpenSSL and other languages read them too. A signature is the raw 64 bytes, base64.
+
+A consumer checks the signature each time it opens a bundle, and ``cryptography``'s PEM
+and SSH key formats (``serialization``) are most of its import time. An Ed25519 public key in
+PEM has one form, a fixed prefix and the key's 32 bytes, so that form is read here and
+``serialization`` is imported only to write keys, to read a private key, or to read a
+public key written in any other form (which also says what is wrong with one).
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import errno
 import os
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from validator.consume.files import BadFile, MissingFile, read_regular_file
@@ -22,6 +28,10 @@ KEY_LIMIT = 64 * 1024
 #: Whatever the umask: the private key for its owner alone, the public key for anyone.
 PRIVATE_MODE = 0o600
 PUBLIC_MODE = 0o644
+
+#: An Ed25519 SubjectPublicKeyInfo in DER (RFC 8410) up to the key's 32 bytes.
+_ED25519_PUBLIC_PREFIX = bytes.fromhex("302a300506032b6570032100")
+_PEM_PUBLIC = (b"-----BEGIN PUBLIC KEY-----", b"-----END PUBLIC KEY-----")
 
 _CREATE_FLAGS = (
     os.O_WRONLY
@@ -49,6 +59,8 @@ def generate_keypair(private_path: Path, public_path: Path) -> None:
     through a link or over another file. A pair is written whole or not at all: when the
     public key cannot be written, the private key just written is removed again.
     """
+    from cryptography.hazmat.primitives import serialization
+
     key = Ed25519PrivateKey.generate()
     private = key.private_bytes(
         serialization.Encoding.PEM,
@@ -96,6 +108,8 @@ def _key_bytes(path: Path, kind: str) -> bytes:
 
 
 def load_private_key(path: Path) -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives import serialization
+
     data = _key_bytes(path, "private")
     try:
         key = serialization.load_pem_private_key(data, password=None)
@@ -106,8 +120,28 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
     return key
 
 
+def _ed25519_public(data: bytes) -> Ed25519PublicKey | None:
+    """The key of a PEM Ed25519 public key in the form keygen and OpenSSL write it (three
+    lines: the PEM header, the base64 of the DER, the footer), or None."""
+    lines = data.split(b"\n")
+    if len(lines) != 4 or (lines[0], lines[2]) != _PEM_PUBLIC or lines[3] != b"":
+        return None
+    try:
+        der = base64.b64decode(lines[1], validate=True)
+    except binascii.Error:
+        return None
+    if len(der) != len(_ED25519_PUBLIC_PREFIX) + 32 or not der.startswith(_ED25519_PUBLIC_PREFIX):
+        return None
+    return Ed25519PublicKey.from_public_bytes(der[len(_ED25519_PUBLIC_PREFIX) :])
+
+
 def load_public_key(path: Path) -> Ed25519PublicKey:
     data = _key_bytes(path, "public")
+    found = _ed25519_public(data)
+    if found is not None:
+        return found
+    from cryptography.hazmat.primitives import serialization
+
     try:
         key = serialization.load_pem_public_key(data)
     except (ValueError, TypeError, UnsupportedAlgorithm) as error:

@@ -1,22 +1,29 @@
 """Verify a bundle: every file the manifest lists is there with its size and digest,
 nothing else is, and the manifest's signature holds when a public key is given.
 
-Consumers run this before trusting a bundle, so it imports neither YAML nor the
-validation machinery: only the standard library, and ``cryptography`` for signatures.
-Given a public key, the signature is checked over the manifest's raw bytes before a
-byte of it is parsed; without one, the manifest is parsed as untrusted input.
+Two depths. :func:`read_manifest` checks the manifest alone (its signature, given a public
+key; its format and fields; the names it lists): what a consumer checks when it opens a
+bundle, since it checks each file's size and SHA-256 when it reads it. It stats and reads
+nothing else, so opening costs what the manifest does, however large the files it lists.
+:func:`verify_bundle` (``policyrepo verify``) then reads every listed file byte for byte
+and looks for files the manifest does not list.
+
+Consumers run this, so it imports neither YAML nor the validation machinery: only the
+standard library, and ``cryptography`` for signatures, when there is one to check. Given
+a public key, the signature is checked over the manifest's raw bytes before a byte of it
+is parsed; without one, the manifest is parsed as untrusted input.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from validator.consume.files import BadFile, MissingFile, read_listed, read_regular_file
 from validator.consume.manifest import MANIFEST, SIGNATURE, Entry, ManifestError, parse_manifest
-from validator.consume.signing import KeyFileError, load_public_key, signature_matches
 
 # MANIFEST and SIGNATURE are the bundle's own file names, long imported from here.
 __all__ = [
@@ -55,7 +62,7 @@ class Verification:
     problems: list[Problem]
     manifest: dict[str, Any] | None
     signed: bool  # the signature was checked and holds
-    entries: dict[str, Entry] = field(default_factory=dict)  # the files it lists, by name
+    entries: Mapping[str, Entry] = field(default_factory=dict)  # the files it lists, by name
 
     @property
     def ok(self) -> bool:
@@ -68,7 +75,8 @@ def _failed(problem: Problem) -> Verification:
 
 def read_manifest(directory: Path, public_key: Path | None = None) -> Verification:
     """The manifest alone, without the files it lists: read, its signature checked when a
-    public key is given, then parsed. Each problem stops here, as it stops trust."""
+    public key is given, then parsed and its entries checked. Each problem stops here, as
+    it stops trust. No other file is opened or looked at."""
     try:
         data = read_regular_file(directory / MANIFEST, MANIFEST_LIMIT)
     except MissingFile:
@@ -108,7 +116,7 @@ def _file_problem(directory: Path, entry: Entry) -> Problem | None:
     return None
 
 
-def _unlisted(directory: Path, entries: dict[str, Entry]) -> list[Problem]:
+def _unlisted(directory: Path, entries: Mapping[str, Entry]) -> list[Problem]:
     """Files the manifest does not list, symbolic links and folders that cannot be read."""
     problems: list[Problem] = []
 
@@ -133,6 +141,10 @@ def _unlisted(directory: Path, entries: dict[str, Entry]) -> list[Problem]:
 
 def _signature_problem(directory: Path, manifest: bytes, public_key: Path) -> Problem | None:
     """What stops ``manifest.sig`` vouching for these manifest bytes, if anything."""
+    # Imported here, not with the module: a bundle opened without a public key never
+    # needs cryptography, so a consumer of unsigned bundles never waits to import it.
+    from validator.consume.signing import KeyFileError, load_public_key, signature_matches
+
     try:
         key = load_public_key(public_key)
     except KeyFileError as error:
