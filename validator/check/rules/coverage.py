@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from validator.check.rules.places import NOWHERE, Places
-from validator.check.rules.scopes import Scope, Scopes
+from validator.check.rules.scopes import ScopeNumbers
 from validator.findings import Finding, Rule, Severity
 from validator.model import codesets
 from validator.model.codesystems import ICD10_START, SYSTEMS
@@ -76,9 +76,6 @@ def check(repository: Repository, today: date, places: Places = NOWHERE) -> Iter
 def _in_effect(window: Window, dates: DatesOfService) -> Window | None:
     """The days a code row applies: its version's window, narrowed by the row's (or its
     group's) dates of service. None when they leave no day."""
-    if dates.start is None and (dates.through is None or dates.through == date.max):
-        # Most rows: no dates of service of their own, so the window as it is.
-        return window if window.end is None or window.start < window.end else None
     start = max(window.start, dates.start) if dates.start else window.start
     after = None if dates.through in (None, date.max) else dates.through + timedelta(days=1)
     ends = [end for end in (window.end, after) if end is not None]
@@ -102,6 +99,12 @@ class _DaysOfRows:
         if key not in self._narrowed:
             self._narrowed[key] = _in_effect(self._window, dates)
         return self._narrowed[key]
+
+
+def _where(window: Window, days: Window) -> str:
+    if days == window:
+        return f"in a version in effect {window.describe()}"
+    return f"for dates of service {days.describe()}"
 
 
 #: Each code system's era (None: codes that do not change with ICD-10), looked up per row.
@@ -159,12 +162,6 @@ def _out_of_era(era: str | None, window: Window, days: Window) -> tuple[str, str
     return None
 
 
-def _where(window: Window, days: Window) -> str:
-    if days == window:
-        return f"in a version in effect {window.describe()}"
-    return f"for dates of service {days.describe()}"
-
-
 def _existence(repository: Repository) -> Iterator[Finding]:
     # Code sets are loaded only for systems a policy actually lists.
     missing_at: tuple[str, int, int, str] | None = None
@@ -199,28 +196,23 @@ def _existence(repository: Repository) -> Iterator[Finding]:
 def _conflicts(repository: Repository) -> Iterator[Finding]:
     """A sweep over dates for each service code, in O(R log R) for its R rows.
 
-    A code listed by one policy alone, or with one determination everywhere, cannot
-    conflict and is passed over before any sorting. The rows of any other code are taken
-    in order of their first day. Each row is compared only with rows still in effect that
-    could disagree with it: rows of another determination whose applicability can overlap
-    its own. For each determination and applicability the sweep keeps the two rows, of
-    two different policies, that stay in effect the longest (:class:`_Longest`): if any
-    row of another policy is still in effect, one of those two is. So the work for a row
-    does not grow with the rows before it, only with the number of distinct
-    applicabilities of another determination in effect at once, one in the usual
-    repository where policies apply to everyone.
+    Codes of one policy, or of one determination, are passed over unsorted. The rows
+    of the others are taken in order of their first day, each compared only with rows
+    still in effect of another determination whose applicability can overlap its own.
+    For each determination and applicability the sweep keeps the two rows, of two
+    policies, that stay in effect the longest (:class:`_Longest`): if any row of another
+    policy is still in effect, one of those two is. So the work for a row grows only with
+    the distinct applicabilities in effect at once, one where policies apply to everyone.
     """
-    scopes = _ScopeOfVersion(Scopes(repository.organization))
+    scopes = ScopeNumbers(repository.organization)
     listed = _ServiceRows(repository)
     for (system, code), rows in sorted(listed.of_codes_that_can_disagree().items()):
         rows.sort()  # by first day, then path; a version's own rows in their order
-        yield from _sweep(system, code, rows, listed.versions, scopes)
+        yield from _sweep(system, code, rows, listed, scopes)
 
 
-#: A service row as the sweep sorts it: the first and the first-after-last day it
-#: applies, its version (path, place in the list of versions, policy number), its place
-#: among the version's rows and its determination. Plain values alone: tuples of plain
-#: values cost the garbage collector nothing.
+#: A service row as the sweep sorts it: first day, path, version's and row's places,
+#: end, number, determination. Plain values: such tuples cost the garbage collector nothing.
 _Listed = tuple[date, str, int, int, date | None, str, str]
 
 
@@ -307,37 +299,30 @@ class _ServiceRows:
 
 
 def _sweep(
-    system: str,
-    code: str,
-    rows: list[_Listed],
-    versions: list[tuple[Version, Window, list[str | None]]],
-    scopes: _ScopeOfVersion,
+    system: str, code: str, rows: list[_Listed], listed: _ServiceRows, scopes: ScopeNumbers
 ) -> Iterator[Finding]:
     """The conflicts of one code, its rows sorted by their first day."""
     in_effect: dict[str, dict[int, _Longest]] = {}
     reported: set[tuple[str, str]] = set()
     for start, path, slot, place, end, number, determination in rows:
-        version = versions[slot][0]
+        version = listed.versions[slot][0]
         entry = _Entry(start, end, determination, scopes.of(version), number, path)
         other = _disagreeing(in_effect, entry, scopes)
         if other is not None and (other.path, path) not in reported:
             reported.add((other.path, path))
+            everyone = entry.scope == other.scope and scopes.everyone(entry.scope)
             row = version.codes[place]
             yield CONFLICT.finding(
                 path,
                 *row.position,
                 f"{system} {code} is {determination} here but {other.determination} "
                 f"in policy {other.number} ({other.path}), both in effect "
-                f"from {start}{_for_whom(entry, other, scopes)}",
+                f"from {start}{'' if everyone else ', for claims both apply to'}",
                 pointer=row.pointer,
                 hint="make the determinations agree, narrow the applicability of one "
                 "policy, or retire one policy's version",
             )
-        by_scope = in_effect.setdefault(determination, {})
-        longest = by_scope.get(entry.scope)
-        if longest is None:
-            longest = by_scope[entry.scope] = _Longest()
-        longest.add(entry)
+        in_effect.setdefault(determination, {}).setdefault(entry.scope, _Longest()).add(entry)
 
 
 @dataclass(slots=True)
@@ -348,7 +333,7 @@ class _Entry:
     #: The first day it no longer applies; None while open-ended.
     end: date | None
     determination: str
-    #: The version's applicability, as :class:`_ScopeOfVersion` numbers it.
+    #: The version's applicability, as :class:`ScopeNumbers` numbers it.
     scope: int
     number: str
     path: str
@@ -359,40 +344,6 @@ class _Entry:
     @property
     def last(self) -> date:
         return self.end or date.max
-
-
-class _ScopeOfVersion:
-    """Each version's scope, worked out once however many codes it lists, and numbered:
-    versions of one applicability share a number, and whether two meet is decided once."""
-
-    def __init__(self, scopes: Scopes) -> None:
-        self._scopes = scopes
-        self._by_path: dict[str, int] = {}
-        self._numbers: dict[Scope, int] = {}
-        self._numbered: list[Scope] = []
-        self._meet: dict[tuple[int, int], bool] = {}
-
-    def of(self, version: Version) -> int:
-        number = self._by_path.get(version.path)
-        if number is None:
-            scope = self._scopes.of(version.document.get("applicability"))
-            number = self._numbers.get(scope)
-            if number is None:
-                number = self._numbers[scope] = len(self._numbered)
-                self._numbered.append(scope)
-            self._by_path[version.path] = number
-        return number
-
-    def meet(self, one: int, other: int) -> bool:
-        """Whether some claim falls under both scopes."""
-        met = self._meet.get((one, other))
-        if met is None:
-            met = self._meet[(one, other)] = self._numbered[one].overlaps(self._numbered[other])
-        return met
-
-    def everyone(self, number: int) -> bool:
-        """Whether the scope is that of an applicability that leaves no one out."""
-        return self._numbered[number] == Scope()
 
 
 class _Longest:
@@ -429,7 +380,7 @@ class _Longest:
 
 
 def _disagreeing(
-    in_effect: dict[str, dict[int, _Longest]], entry: _Entry, scopes: _ScopeOfVersion
+    in_effect: dict[str, dict[int, _Longest]], entry: _Entry, scopes: ScopeNumbers
 ) -> _Entry | None:
     """A row in effect when ``entry`` starts that decides otherwise for a claim both can
     apply to; applicabilities no longer in effect are dropped on the way."""
@@ -445,9 +396,3 @@ def _disagreeing(
                 if other is not None:
                     return other
     return None
-
-
-def _for_whom(entry: _Entry, other: _Entry, scopes: _ScopeOfVersion) -> str:
-    if entry.scope == other.scope and scopes.everyone(entry.scope):
-        return ""
-    return ", for claims both apply to"

@@ -15,6 +15,7 @@ from typing import Any
 
 from validator.check.schemas import POLICY_SCHEMA, load_schema
 from validator.model.organization import Organization
+from validator.model.versions import Version
 
 #: The ages a policy may name, both ends included (the schema's bounds).
 AGE_RANGE = (0, 130)
@@ -105,3 +106,38 @@ def _meet(one: frozenset[str] | None, other: frozenset[str] | None) -> bool:
     if other is None:
         return bool(one)
     return not one.isdisjoint(other)
+
+
+class ScopeNumbers:
+    """Each version's scope, worked out once however many codes it lists, and numbered
+    as met: versions of one applicability share a number, and whether two numbers meet
+    is decided once. A sweep over a million rows keeps a number per row."""
+
+    def __init__(self, organization: Organization) -> None:
+        self._scopes = Scopes(organization)
+        self._by_path: dict[str, int] = {}
+        self._numbers: dict[Scope, int] = {}
+        self._numbered: list[Scope] = []
+        self._meet: dict[tuple[int, int], bool] = {}
+
+    def of(self, version: Version) -> int:
+        number = self._by_path.get(version.path)
+        if number is None:
+            scope = self._scopes.of(version.document.get("applicability"))
+            number = self._numbers.get(scope)
+            if number is None:
+                number = self._numbers[scope] = len(self._numbered)
+                self._numbered.append(scope)
+            self._by_path[version.path] = number
+        return number
+
+    def meet(self, one: int, other: int) -> bool:
+        """Whether some claim falls under both scopes."""
+        met = self._meet.get((one, other))
+        if met is None:
+            met = self._meet[(one, other)] = self._numbered[one].overlaps(self._numbered[other])
+        return met
+
+    def everyone(self, number: int) -> bool:
+        """Whether the scope is that of an applicability that leaves no one out."""
+        return self._numbered[number] == Scope()
