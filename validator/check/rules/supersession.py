@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from validator.check.rules.places import NOWHERE, Places
 from validator.findings import Finding, Rule, Severity
 from validator.model.timeline import Repository
+from validator.model.versions import Replacement, Version
 
 FAMILY = "Supersession"
 
@@ -85,17 +86,30 @@ RELATED_BY_TITLE = Rule(
 def check(repository: Repository, today: date, places: Places = NOWHERE) -> Iterator[Finding]:
     cycles = list(_cycles(repository))
     in_cycle = {number for cycle in cycles for number in cycle}
-    for cycle in cycles:
-        yield _cycle_finding(repository, cycle)
-    yield from _targets(repository, in_cycle)
+    entries = _Declarations()
+    if cycles:
+        # Each policy replaces a number in one version at most (its first to say so).
+        replacing = {
+            (number, version.number): version
+            for number, versions in repository.replaced_by.items()
+            for version in versions
+        }
+        for cycle in cycles:
+            yield _cycle_finding(cycle, replacing, entries)
+    yield from _targets(repository, in_cycle, entries)
     yield from _related(repository)
 
 
-def _targets(repository: Repository, in_cycle: set[str]) -> Iterator[Finding]:
+def _targets(
+    repository: Repository, in_cycle: set[str], entries: _Declarations
+) -> Iterator[Finding]:
+    """O(V + E) for V versions and E replacements: each replaced policy's end is worked
+    out once, and each version's declarations are looked up by number."""
     for number, replacing in sorted(repository.replaced_by.items()):
         replaced = repository.policies.get(number)
+        end = replaced.ends() if replaced is not None else None
         for version in replacing:
-            entry = next(r for r in version.replaces if r.number == number)
+            entry = entries.of(version, number)
             line, column = entry.position
             where = (version.path, line, column)
             if replaced is None:
@@ -122,7 +136,6 @@ def _targets(repository: Repository, in_cycle: set[str]) -> Iterator[Finding]:
                 continue  # the cycle is the finding; its dates cannot be right either way
             if not replaced.windows:
                 continue  # never in effect: nothing overlaps, nothing to retire
-            end = replaced.ends()
             if end is None or end > version.effective:
                 still = (
                     "has no retirement date"
@@ -146,30 +159,51 @@ def _targets(repository: Repository, in_cycle: set[str]) -> Iterator[Finding]:
                 )
 
 
+class _Declarations:
+    """Each version's replacements by the number they replace, the first of any number
+    declared twice; made once a version, however many policies it replaces."""
+
+    def __init__(self) -> None:
+        self._by_version: dict[int, dict[str, Replacement]] = {}
+
+    def of(self, version: Version, number: str) -> Replacement:
+        # By identity: the repository holds its versions while the rules run.
+        declared = self._by_version.get(id(version))
+        if declared is None:
+            declared = self._by_version[id(version)] = {}
+            for replacement in version.replaces:
+                declared.setdefault(replacement.number, replacement)
+        return declared[number]
+
+
 def _cycles(repository: Repository) -> Iterator[list[str]]:
-    """Each cycle of the replacement graph once, by depth-first search: O(P + E)."""
+    """Each cycle of the replacement graph once, by depth-first search: O(P + E), each
+    policy's targets sorted once."""
     edges: dict[str, list[str]] = {}
     for number, replacing in repository.replaced_by.items():
         for version in replacing:
             edges.setdefault(version.number, []).append(number)
+    targets_of = {node: sorted(set(targets)) for node, targets in edges.items()}
     state: dict[str, int] = {}  # 1: on the current path, 2: done
     reported: set[frozenset[str]] = set()
     for start in sorted(edges):
         stack: list[tuple[str, int]] = [(start, 0)]
         path: list[str] = []
+        on_path: dict[str, int] = {}  # node to its place in path
         while stack:
             node, index = stack.pop()
             if index == 0:
                 if state.get(node) == 2:
                     continue
                 state[node] = 1
+                on_path[node] = len(path)
                 path.append(node)
-            targets = sorted(set(edges.get(node, [])))
+            targets = targets_of.get(node, [])
             if index < len(targets):
                 stack.append((node, index + 1))
                 target = targets[index]
                 if state.get(target) == 1:
-                    cycle = path[path.index(target) :]
+                    cycle = path[on_path[target] :]
                     if frozenset(cycle) not in reported:
                         reported.add(frozenset(cycle))
                         yield cycle
@@ -177,14 +211,16 @@ def _cycles(repository: Repository) -> Iterator[list[str]]:
                     stack.append((target, 0))
             else:
                 state[node] = 2
-                path.pop()
+                del on_path[path.pop()]
 
 
-def _cycle_finding(repository: Repository, cycle: list[str]) -> Finding:
+def _cycle_finding(
+    cycle: list[str], replacing: dict[tuple[str, str], Version], entries: _Declarations
+) -> Finding:
     first = cycle[0]
     target = cycle[1] if len(cycle) > 1 else first
-    version = next(v for v in repository.replaced_by[target] if v.number == first)
-    entry = next(r for r in version.replaces if r.number == target)
+    version = replacing[(target, first)]
+    entry = entries.of(version, target)
     chain = " -> ".join([*cycle, first])
     return CYCLE.finding(
         version.path,
