@@ -262,14 +262,23 @@ class Repository:
 
     @cached_property
     def code_index(self) -> dict[tuple[str, str], list[tuple[Version, CodeRow]]]:
-        """(system, code) to every row of a version that is ever in effect: O(rows)."""
-        index: dict[tuple[str, str], list[tuple[Version, CodeRow]]] = defaultdict(list)
+        """(system, code) to every row of a version that is ever in effect: O(rows).
+
+        The repository-wide rules do not use it (a run that only validates never builds
+        it); lookups and bundles do.
+        """
+        index: dict[tuple[str, str], list[tuple[Version, CodeRow]]] = {}
         for policy in self.policies.values():
             for version in policy.versions:
-                if version.path in policy.windows:
-                    for row in version.codes:
-                        index[(row.system, row.code)].append((version, row))
-        return dict(index)
+                if version.path not in policy.windows:
+                    continue
+                for row in version.codes:
+                    listed = index.get((row.system, row.code))
+                    if listed is None:
+                        index[(row.system, row.code)] = [(version, row)]
+                    else:
+                        listed.append((version, row))
+        return index
 
     @cached_property
     def replaced_by(self) -> dict[str, list[Version]]:
