@@ -89,7 +89,8 @@ class _DaysOfRows:
 
     def __init__(self, window: Window) -> None:
         self._window = window
-        self._always = _in_effect(window, ALWAYS)
+        # What _in_effect(window, ALWAYS) gives, without making a window per version.
+        self._always = window if window.end is None or window.start < window.end else None
         self._narrowed: dict[tuple[date | None, date | None], Window | None] = {}
 
     def of(self, dates: DatesOfService) -> Window | None:

@@ -123,7 +123,8 @@ class ScopeNumbers:
     def of(self, version: Version) -> int:
         number = self._by_path.get(version.path)
         if number is None:
-            scope = self._scopes.of(version.document.get("applicability"))
+            applicability = version.document.get("applicability")
+            scope = self._scopes.of(applicability) if applicability else _EVERYONE
             number = self._numbers.get(scope)
             if number is None:
                 number = self._numbers[scope] = len(self._numbered)
@@ -140,4 +141,8 @@ class ScopeNumbers:
 
     def everyone(self, number: int) -> bool:
         """Whether the scope is that of an applicability that leaves no one out."""
-        return self._numbered[number] == Scope()
+        return self._numbered[number] == _EVERYONE
+
+
+#: The scope of a version without applicability, or with an empty one.
+_EVERYONE = Scope()
