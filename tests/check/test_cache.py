@@ -88,7 +88,8 @@ def round_trip(result: FileResult) -> FileResult:
 
 
 def snapshot(report: Report) -> tuple[object, ...]:
-    """What a run gives, documents included (a version's equality leaves them out)."""
+    """What a run gives, whole documents included (a version's equality leaves them out;
+    a cached run's model holds them trimmed, and its report reads them back)."""
     versions = report.repository.versions()
     return (
         report.findings,
@@ -96,7 +97,7 @@ def snapshot(report: Report) -> tuple[object, ...]:
         report.repository,
         report.organization,
         report.sources,
-        [(v.path, v.document, v.positions) for v in versions],
+        [(v.path, report.documents.of(v), v.positions, v.digests) for v in versions],
     )
 
 

@@ -32,6 +32,7 @@ from validator.findings import Severity
 from validator.model import resolve
 from validator.publish.bundle import build_bundle, write_bundle
 from validator.publish.provenance import Provenance
+from validator.read.files import SourceDigest
 
 TODAY = date(2030, 1, 1)
 PROVENANCE = Provenance("0" * 40, False, "2026-01-01T00:00:00Z")
@@ -52,7 +53,7 @@ def _valid(spec: CoverageRepositorySpec) -> Report:
 @contextmanager
 def _bundled(report: Report) -> Iterator[Bundle]:
     files, manifest = build_bundle(
-        report.repository, report.organization, report.sources, PROVENANCE
+        report.repository, report.organization, digests_of(report.sources), PROVENANCE
     )
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "dist"
@@ -182,3 +183,7 @@ def test_a_full_context_never_needs_more_information(
                 for answer in bundle.coverage(system, code, day, **asked):
                     assert answer.evaluation.info_needed == (), (system, code, day, answer)
                     assert answer.evaluation.covered in (None, "covered", "not-covered")
+
+
+def digests_of(sources: dict[str, bytes]) -> dict[str, SourceDigest]:
+    return {path: SourceDigest.of(raw) for path, raw in sources.items()}

@@ -19,6 +19,7 @@ from validator.consume.verify import verify_bundle
 from validator.model.resolve import lookup
 from validator.publish.bundle import build_bundle, write_bundle
 from validator.publish.provenance import Provenance
+from validator.read.files import SourceDigest
 
 TODAY = date(2030, 1, 1)
 PROVENANCE = Provenance("0" * 40, False, "2026-01-01T00:00:00Z")
@@ -26,7 +27,9 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 
 
 def bundle_of(report: Report) -> tuple[dict[str, bytes], bytes]:
-    return build_bundle(report.repository, report.organization, report.sources, PROVENANCE)
+    return build_bundle(
+        report.repository, report.organization, digests_of(report.sources), PROVENANCE
+    )
 
 
 @SETTINGS
@@ -99,3 +102,7 @@ def test_any_changed_byte_in_any_file_is_caught(spec: RepositorySpec, data: st.D
         assert not result.ok
         blamed = {problem.file for problem in result.problems}
         assert name in blamed or (name == "manifest.json" and "manifest.sig" in blamed)
+
+
+def digests_of(sources: dict[str, bytes]) -> dict[str, SourceDigest]:
+    return {path: SourceDigest.of(raw) for path, raw in sources.items()}

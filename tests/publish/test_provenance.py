@@ -15,10 +15,10 @@ from validator.check.validate import validate
 from validator.publish.provenance import (
     Provenance,
     SourceDateEpochError,
-    git_blob_id,
     read_provenance,
     source_date_epoch,
 )
+from validator.read.files import SourceDigest, git_blob_id
 
 VERSION = "policies/0100/2020-01-01.yaml"
 LATER = "policies/0100/2021-01-01.yaml"
@@ -59,7 +59,7 @@ def committed(root: Path, *init: str) -> Path:
 
 
 def provenance(root: Path) -> Provenance:
-    return read_provenance(root, validate(root).sources)
+    return read_provenance(root, validate(root, with_digests=True).digests)
 
 
 @pytest.fixture
@@ -117,9 +117,10 @@ def test_a_committed_source_missing_from_the_work_tree_is_dirty(work_tree: Path)
 
 
 def test_the_claim_is_about_the_bytes_given_not_those_on_disk(work_tree: Path) -> None:
-    sources = validate(work_tree).sources
+    sources = validate(work_tree, with_digests=True).digests
     assert read_provenance(work_tree, sources).dirty is False
-    assert read_provenance(work_tree, {**sources, VERSION: b"other bytes"}).dirty is True
+    other = SourceDigest.of(b"other bytes")
+    assert read_provenance(work_tree, {**sources, VERSION: other}).dirty is True
 
 
 def test_a_root_below_the_top_of_the_work_tree_is_compared_at_its_place(

@@ -98,7 +98,7 @@ def _rewritten_or_deleted(base: Report, head: Report, today: date) -> Iterator[F
             )
             continue
         after = new.get(path)
-        if after is None or _meaning(before) == _meaning(after):
+        if after is None or before.same_document(after, apart_from="corrections"):
             continue  # unchanged (or broken, which validation reports)
         if len(after.document.get("corrections", [])) > len(before.document.get("corrections", [])):
             continue
@@ -112,11 +112,6 @@ def _rewritten_or_deleted(base: Report, head: Report, today: date) -> Iterator[F
             hint="add a correction entry (corrections: - date, reason) saying why, or put the "
             "change in a new version (policyrepo new)",
         )
-
-
-def _meaning(version: Version) -> dict[str, object]:
-    """The document without its corrections: what a correction entry does not change."""
-    return {k: v for k, v in version.document.items() if k != "corrections"}
 
 
 def _first_changed_line(before: bytes, after: bytes) -> int:
@@ -135,7 +130,7 @@ def _new_versions(base: Repository, head: Repository) -> Iterator[Finding]:
     for policy in head.policies.values():
         for version in policy.versions:
             before = old.get(version.path)
-            if before is not None and before.document == version.document:
+            if before is not None and before.same_document(version):
                 continue
             # Notice and the revision entry are about what the version changes from the
             # version it follows, whatever an earlier draft of it said.

@@ -10,7 +10,7 @@ store the text as it came.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -48,41 +48,45 @@ def unseen(done: int, total: int) -> None:
 
 def check_files(
     sources: list[SourceFile], jobs: int, progress: Progress = unseen
-) -> list[tuple[FileResult, str | None]]:
-    """Each file's results in order, with their JSON text when a worker made them.
+) -> Iterator[tuple[FileResult, str | None]]:
+    """Each file's results in order, with their JSON text when a worker made them, each
+    as soon as it is there: the caller can keep less of it than a whole batch.
 
     One process checks them when ``jobs`` is 1 or there are few files, and when worker
     processes cannot be started or die (a sandbox without semaphores, the memory
     killer): the results are the same either way, only slower.
     """
     if jobs <= 1 or len(sources) < MIN_FILES_FOR_WORKERS:
-        return _in_this_process(sources, progress)
+        yield from _in_this_process(sources, progress)
+        return
+    given = 0
     try:
-        texts = _in_workers(sources, jobs, progress)
+        for text in _in_workers(sources, jobs, progress):
+            yield results.loads(text), text
+            given += 1
     except (BrokenProcessPool, OSError, NotImplementedError, ImportError):
-        return _in_this_process(sources, progress)
-    return [(results.loads(text), text) for text in texts]
+        # The files not yet given are checked here; those given stand.
+        yield from _in_this_process(sources[given:], progress, given, len(sources))
 
 
 def _in_this_process(
-    sources: list[SourceFile], progress: Progress
-) -> list[tuple[FileResult, str | None]]:
-    checked: list[tuple[FileResult, str | None]] = []
-    for source in sources:
-        checked.append((check_source(source), None))
-        progress(len(checked), len(sources))
-    return checked
+    sources: list[SourceFile], progress: Progress, before: int = 0, total: int | None = None
+) -> Iterator[tuple[FileResult, str | None]]:
+    total = len(sources) if total is None else total
+    for done, source in enumerate(sources, start=before + 1):
+        yield check_source(source), None
+        progress(done, total)
 
 
-def _in_workers(sources: list[SourceFile], jobs: int, progress: Progress) -> list[str]:
+def _in_workers(sources: list[SourceFile], jobs: int, progress: Progress) -> Iterator[str]:
     size = -(-len(sources) // (jobs * CHUNKS_PER_WORKER))  # rounded up
     chunks = [sources[start : start + size] for start in range(0, len(sources), size)]
-    texts: list[str] = []
+    done = 0
     with ProcessPoolExecutor(max_workers=min(jobs, len(chunks))) as pool:
         for chunk in pool.map(_check_chunk, chunks):  # in order, each as it is done
-            texts.extend(chunk)
-            progress(len(texts), len(sources))
-    return texts
+            done += len(chunk)
+            yield from chunk
+            progress(done, len(sources))
 
 
 def _check_chunk(chunk: list[SourceFile]) -> list[str]:

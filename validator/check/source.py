@@ -77,6 +77,12 @@ class FileResult:
     #: Positions of the values the repository-wide rules may report on, by pointer.
     places: dict[str, Position] = field(default_factory=dict)
 
+    def trimmed(self) -> FileResult:
+        """The results with the version's document trimmed (``Version.as_trimmed``)."""
+        if self.version is None or self.version.trimmed:
+            return self
+        return replace(self, version=self.version.as_trimmed())
+
 
 def check_source(source: SourceFile) -> FileResult:
     """Check one file: load it, then its schema, then the rules for one version.

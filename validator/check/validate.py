@@ -10,40 +10,25 @@ every version that passed, with the positions each file's check looked up for th
 from __future__ import annotations
 
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from validator.check import results
+from validator.check.assemble import REPOSITORY_CHECKS, Report, assemble, check_repository
 from validator.check.cache import Cache
-from validator.check.file_index import FileIndex, status_of
+from validator.check.documents import Documents
+from validator.check.file_index import FileIndex, Status, status_of
 from validator.check.parallel import Progress, check_files, unseen
-from validator.check.rules import (
-    applicability,
-    coverage,
-    paths,
-    retirement,
-    service_dates,
-    supersession,
-    timeline,
-)
-from validator.check.rules.places import NOWHERE, Places, Position
 from validator.check.selection import select
-from validator.check.snapshot import load_findings, snapshot_key, store_findings
+from validator.check.snapshot import load_findings, snapshot_key
 from validator.check.source import VERSION_CHECKS, FileResult, check_source, listed
-from validator.findings import Finding, Severity, count_by_severity
-from validator.model.organization import Organization
-from validator.model.timeline import Repository, Retirement
-from validator.model.versions import Version
-from validator.read.files import (
-    SourceFile,
-    discover,
-    is_version_path,
-    read_source,
-)
+from validator.findings import Finding
+from validator.read.files import SourceDigest, SourceFile, discover, read_source
+
+#: Files read and checked at a time. A batch's bytes are dropped once it is checked, so
+#: a run holds one batch of files, not the repository.
+BATCH_FILES = 2048
 
 __all__ = [
     "REPOSITORY_CHECKS",
@@ -51,23 +36,13 @@ __all__ = [
     "Checking",
     "FileResult",
     "Report",
+    "assemble",
     "check_repository",
     "check_source",
     "listed",
     "validate",
     "validate_sources",
 ]
-
-#: The rules that need every version at once, on the model built from them, and the
-#: positions of the values they report on that the model does not keep.
-REPOSITORY_CHECKS: tuple[Callable[[Repository, date, Places], Iterator[Finding]], ...] = (
-    service_dates.check_window,
-    applicability.check_lines,
-    timeline.check,
-    retirement.check,
-    supersession.check,
-    coverage.check,
-)
 
 
 @dataclass(frozen=True)
@@ -80,37 +55,15 @@ class Checking:
     progress: Progress = field(default=unseen, compare=False)
 
 
-@dataclass(frozen=True)
-class Report:
-    """Everything one run found, sorted, how many files it read, and the model built."""
-
-    findings: list[Finding]
-    files: int
-    repository: Repository = field(default_factory=lambda: Repository({}))
-    organization: dict[str, Any] | None = None
-    #: Every file read, by path: what a bundle's source digest covers.
-    sources: dict[str, bytes] = field(default_factory=dict)
-
-    def counts(self) -> dict[Severity, int]:
-        return count_by_severity(self.findings)
-
-    def failed(self, *, strict: bool = False) -> bool:
-        worst = Severity.WARNING if strict else Severity.ERROR
-        return any(finding.severity >= worst for finding in self.findings)
-
-
-def check_repository(
-    repository: Repository, today: date, places: Places = NOWHERE
-) -> list[Finding]:
-    """The repository-wide rules, on the model of every version that matched the schema."""
-    return [finding for check in REPOSITORY_CHECKS for finding in check(repository, today, places)]
-
-
 def check_sources(
     sources: list[SourceFile], checking: Checking | None = None, keys: list[str] | None = None
 ) -> list[FileResult]:
     """Each file's results, in order: from the cache when its bytes were checked before
-    with this very validator, schemas and code sets; the rest checked, and cached."""
+    with this very validator, schemas and code sets; the rest checked, and cached.
+
+    With a cache, each version's document is kept trimmed once its results are stored
+    (the whole one is in the entry): a batch of files never holds every document whole.
+    """
     checking = checking or Checking()
     cache = checking.cache
     if cache is None:
@@ -118,11 +71,12 @@ def check_sources(
     keys = keys or [cache.key(source) for source in sources]
     found = [_cached(cache, key, source.path) for key, source in zip(keys, sources, strict=True)]
     unknown = [index for index, result in enumerate(found) if result is None]
-    checked = check_files([sources[index] for index in unknown], checking.jobs, checking.progress)
+    told = _offset(checking.progress, len(sources) - len(unknown), len(sources))
+    checked = check_files([sources[index] for index in unknown], checking.jobs, told)
     for index, (result, text) in zip(unknown, checked, strict=True):
-        found[index] = result
         cache.store(keys[index], sources[index].path, text or results.dumps(result))
-    return [result for result in found if result is not None]
+        found[index] = result.trimmed()
+    return [result.trimmed() for result in found if result is not None]
 
 
 def _cached(cache: Cache, key: str, path: str) -> FileResult | None:
@@ -153,95 +107,8 @@ def validate_sources(
         keys = [cache.key(source) for source in sources]
     checked = check_sources(sources, checking, keys)
     paths = [source.path for source in sources]
-    report = _report(paths, checked, keys, today, report_on, cache)
+    report = assemble(paths, checked, keys, today, report_on, cache)
     return replace(report, sources={source.path: source.raw for source in sources})
-
-
-def _report(
-    paths: list[str],
-    checked: list[FileResult],
-    keys: list[str] | None,
-    today: date,
-    report_on: set[str] | None,
-    cache: Cache | None,
-) -> Report:
-    """The repository the files' results make up, and every finding: the files' own,
-    then the repository-wide rules' (from the cache, for the same files on the same day)."""
-    findings: list[Finding] = []
-    versions: list[Version] = []
-    retirements: list[Retirement] = []
-    places: dict[str, dict[str, Position]] = {}
-    organization = None
-    unreadable: dict[str, list[date]] = defaultdict(list)
-    for path, result in zip(paths, checked, strict=True):
-        findings.extend(result.findings)
-        if result.places:
-            places[path] = result.places
-        if result.version is not None:
-            versions.append(result.version)
-        elif is_version_path(path):
-            _, number, name = path.split("/")
-            effective = _date_named(name)
-            if effective is not None:
-                unreadable[number].append(effective)
-        if result.retirement is not None:
-            retirements.append(result.retirement)
-        organization = organization or result.organization
-    repository = Repository.build(
-        versions, retirements, Organization.from_document(organization), unreadable
-    )
-    snapshot = _snapshot_of(paths, keys, today)
-    known = load_findings(cache, snapshot) if cache is not None and snapshot else None
-    if known is None:
-        findings.extend(check_repository(repository, today, Places(places)))
-        findings = _no_overwriting_hints(findings, versions, set(paths))
-        findings.sort()
-        if cache is not None and snapshot:
-            store_findings(cache, snapshot, findings)
-    else:
-        findings = known  # the same files on the same day: the rules would say the same
-    if cache is not None:
-        cache.prune()
-    if report_on is not None:
-        findings = [finding for finding in findings if finding.path in report_on]
-    count = len(paths) if report_on is None else len(report_on & set(paths))
-    return Report(findings, count, repository, organization)
-
-
-def _snapshot_of(paths: list[str], keys: list[str] | None, today: date) -> str:
-    """The key of the run's findings; "" without a cache."""
-    if keys is None:
-        return ""
-    return snapshot_key(zip(paths, keys, strict=True), today)
-
-
-def _date_named(name: str) -> date | None:
-    """The effective date a version's file name gives, when it gives one."""
-    try:
-        return date.fromisoformat(name.removesuffix(".yaml"))
-    except ValueError:
-        return None
-
-
-def _no_overwriting_hints(
-    findings: list[Finding], versions: list[Version], existing: set[str]
-) -> list[Finding]:
-    """A path-effective fix never suggests renaming a file onto another version: where
-    the name its effective date gives is taken, the fix is to correct the date."""
-    effective = {version.path: version.effective for version in versions}
-    fixed = []
-    for finding in findings:
-        day = effective.get(finding.path) if finding.rule == paths.EFFECTIVE.id else None
-        if day is not None:
-            target = f"{finding.path.rsplit('/', 1)[0]}/{day.isoformat()}.yaml"
-            if target in existing:
-                finding = replace(
-                    finding,
-                    hint=f"correct the effective date: {target} exists already, and two "
-                    "versions cannot share a date",
-                )
-        fixed.append(finding)
-    return fixed
 
 
 def validate(
@@ -252,15 +119,17 @@ def validate(
     *,
     findings_only: bool = False,
     with_sources: bool = True,
+    with_digests: bool = False,
 ) -> Report:
     """Validate the whole repository, or report only on the files and directories named.
 
     ``checking`` says how files are checked: by default one at a time, none cached.
     The cache's file index knows which files are unchanged without reading them: with
     ``findings_only``, a run over unchanged files on a day already judged returns its
-    findings alone (no repository model, no sources); without ``with_sources``, the
-    model is built from the cached results of unchanged files, which are not read, and
-    the report's sources hold only the files that were.
+    findings alone (no repository model). Without ``with_sources`` no bytes are kept,
+    and an unchanged file is not even read: its results, model included, are cached;
+    ``with_digests`` reads every file for what a bundle records of it. With a cache the
+    model keeps each version's document trimmed; ``Report.documents`` reads it whole.
     """
     today = today or date.today()
     paths, findings = discover(root)
@@ -281,41 +150,76 @@ def validate(
         if known is not None:
             shown = [f for f in known if report_on is None or f.path in report_on]
             return Report(sorted(findings + shown), files)
-    unchanged: dict[str, tuple[str, FileResult]] = {}
-    if not with_sources and cache is not None:
-        unchanged = _unchanged_results(cache, known_keys)
-    sources: list[SourceFile] = []
-    for path in paths:
-        if path in unchanged:
-            continue
-        source = read_source(root, path)
-        if isinstance(source, Finding):
-            if report_on is None or path in report_on:
+    results: dict[str, FileResult] = {}
+    keys: dict[str, str] = {}
+    if cache is not None and not with_sources and not with_digests:
+        for path, (key, result) in _unchanged_results(cache, known_keys).items():
+            results[path], keys[path] = result.trimmed(), key
+    to_read = [path for path in paths if path not in results]
+    kept: dict[str, bytes] = {}
+    digests: dict[str, SourceDigest] = {}
+    for start in range(0, len(to_read), BATCH_FILES):
+        batch: list[SourceFile] = []
+        for path in to_read[start : start + BATCH_FILES]:
+            source = read_source(root, path)
+            if isinstance(source, SourceFile):
+                batch.append(source)
+            elif report_on is None or path in report_on:
                 findings.append(source)
-        else:
-            sources.append(source)
-    keys = [cache.key(source) for source in sources] if cache is not None else None
-    read = [source.path for source in sources]
-    checked = dict(zip(read, check_sources(sources, checking, keys), strict=True))
-    every = [path for path in paths if path in checked or path in unchanged]
-    results = [checked[path] if path in checked else unchanged[path][1] for path in every]
-    every_key = None
-    if keys is not None:
-        read_keys = dict(zip(read, keys, strict=True))
-        every_key = [read_keys[path] if path in read_keys else unchanged[path][0] for path in every]
-    report = _report(every, results, every_key, today, report_on, cache)
-    if index is not None and keys is not None:
-        now = time.time()
-        for source, key in zip(sources, keys, strict=True):
-            index.record(source.path, statuses[source.path], key, now)
-        index.keep_only(set(every))
-        index.save()
+        batch_keys = [cache.key(source) for source in batch] if cache is not None else None
+        told = _offset(checking.progress, start, len(to_read))
+        checked = check_sources(batch, replace(checking, progress=told), batch_keys)
+        for position, (source, result) in enumerate(zip(batch, checked, strict=True)):
+            results[source.path] = result
+            if batch_keys:
+                keys[source.path] = batch_keys[position]
+            if with_sources:
+                kept[source.path] = source.raw
+            if with_digests:
+                digests[source.path] = SourceDigest.of(source.raw)
+    every = [path for path in paths if path in results]
+    report = assemble(
+        every,
+        [results[path] for path in every],
+        [keys[path] for path in every] if cache is not None else None,
+        today,
+        report_on,
+        cache,
+    )
+    if index is not None:
+        _remember(index, keys, statuses, set(to_read), set(every))
     return replace(
         report,
         findings=sorted(findings + report.findings),
         files=files,
-        sources={source.path: source.raw for source in sources},
+        sources=kept,
+        digests=digests,
+        documents=Documents(cache, keys, root),
     )
+
+
+def _offset(progress: Progress, before: int, total: int) -> Progress:
+    """Progress within a batch, told as progress over every file to read."""
+
+    def told(done: int, _: int) -> None:
+        progress(before + done, total)
+
+    return told
+
+
+def _remember(
+    index: FileIndex,
+    keys: dict[str, str],
+    statuses: dict[str, Status | None],
+    read: set[str],
+    every: set[str],
+) -> None:
+    """Keep the key of each file read, with the status it had before it was read."""
+    now = time.time()
+    for path in sorted(read & keys.keys()):
+        index.record(path, statuses[path], keys[path], now)
+    index.keep_only(every)
+    index.save()
 
 
 def _unchanged_results(

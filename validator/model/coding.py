@@ -21,7 +21,7 @@ Position = tuple[int, int]
 KnownCodes = Callable[[str], frozenset[str] | None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DatesOfService:
     """Inclusive dates of service inside a version's window; None: no bound."""
 
@@ -88,7 +88,7 @@ class CodeGroup:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CodeRow:
     """One code a version lists; a range contributes one row per code it stands for."""
 
@@ -152,6 +152,8 @@ def dates_of_service(value: dict[str, str | None] | None) -> DatesOfService:
 
 def _narrowed(group: DatesOfService, code: DatesOfService) -> DatesOfService:
     """A code's own dates inside its group's: the later start and the earlier end."""
+    if code is ALWAYS:
+        return group  # most codes have no dates of their own: one object for the group
     starts = [d for d in (group.start, code.start) if d is not None]
     ends = [d for d in (group.through, code.through) if d is not None]
     return DatesOfService(max(starts) if starts else None, min(ends) if ends else None)

@@ -80,7 +80,7 @@ def diff(base: Repository, head: Repository) -> Diff:
     versions: list[VersionChange] = []
     for path, version in sorted(after.items()):
         old = before.get(path)
-        if old is not None and old.document == version.document:
+        if old is not None and old.same_document(version):
             continue
         if old is None:
             previous = _predecessor(head, version)
@@ -121,9 +121,8 @@ def _changed(old: Version, new: Version) -> VersionChange:
         for key in _LIFECYCLE
         if was.get(key) != now.get(key)
     )
-    rest_old = {k: v for k, v in old.document.items() if k != "lifecycle"}
-    rest_new = {k: v for k, v in new.document.items() if k != "lifecycle"}
-    editorial = not codes and rest_old != rest_new and old.coverage_rules == new.coverage_rules
+    rest_changed = not old.same_document(new, apart_from="lifecycle")
+    editorial = not codes and rest_changed and old.coverage_rules == new.coverage_rules
     return VersionChange(new, "changed", codes, moved, editorial)
 
 

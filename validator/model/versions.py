@@ -7,8 +7,10 @@ report on, so that the YAML node trees can be dropped once a file is read.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -83,8 +85,15 @@ class Version:
     lineage: tuple[Lineage, ...] = ()
     #: Positions of the lifecycle values, keyed by their name (``effective``, ...).
     positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
-    #: The version in the second format, JSON values only: what a bundle publishes.
+    #: The version in the second format, JSON values only: what a bundle publishes. In
+    #: a repository's model it may be ``trimmed`` to the parts answers and rules read.
     document: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    #: The SHA-256 of each top-level value of the whole document (canonical JSON): two
+    #: versions compare without either document held whole.
+    digests: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    #: True when ``document`` holds only the ESSENTIALS; the whole is read back when a
+    #: bundle is written.
+    trimmed: bool = field(default=False, compare=False, repr=False)
 
     @property
     def is_draft(self) -> bool:
@@ -121,6 +130,25 @@ class Version:
     def position(self, key: str) -> Position:
         return self.positions.get(key, (1, 1))
 
+    def same_document(self, other: Version, *, apart_from: str = "") -> bool:
+        """Whether the two documents are the same, but for the top-level key ``apart_from``."""
+        if not self.digests or not other.digests:
+            mine = {k: v for k, v in self.document.items() if k != apart_from}
+            return mine == {k: v for k, v in other.document.items() if k != apart_from}
+        return {k: v for k, v in self.digests.items() if k != apart_from} == {
+            k: v for k, v in other.digests.items() if k != apart_from
+        }
+
+    def as_trimmed(self) -> Version:
+        """This version holding only the parts of its document that answers and the
+        repository-wide rules read: about a fifth of a typical document."""
+        if self.trimmed:
+            return self
+        kept = {key: self.document[key] for key in ESSENTIALS if key in self.document}
+        if "coding" in self.document:
+            kept["coding"] = _dates_of_service_only(self.document["coding"])
+        return replace(self, document=kept, trimmed=True)
+
     def to_json(self) -> dict[str, Any]:
         """The version as JSON values, everything kept: ``from_json`` gives it back equal,
         with its positions and document. Dates are ISO text, positions [line, column]."""
@@ -148,6 +176,8 @@ class Version:
             ],
             "positions": self.positions,
             "document": self.document,
+            "digests": self.digests,
+            "trimmed": self.trimmed,
         }
 
     @classmethod
@@ -180,7 +210,58 @@ class Version:
             ),
             positions={key: _at(at) for key, at in value["positions"].items()},
             document=value["document"],
+            digests=value["digests"],
+            trimmed=value["trimmed"],
         )
+
+
+#: The parts of a document the model's readers use besides its code tables: answers
+#: (coverage rules), the repository-wide rules, history and the semantic diff.
+ESSENTIALS = (
+    "number",
+    "title",
+    "format",
+    "lifecycle",
+    "applicability",
+    "coverage",
+    "criteria",
+    "revisions",
+    "corrections",
+)
+
+
+#: A code entry without dates of service, as a trimmed code table keeps it: one object
+#: shared by all of them (documents are never changed once loaded).
+_UNDATED: dict[str, Any] = {}
+
+
+def _dates_of_service_only(coding: dict[str, Any]) -> dict[str, Any]:
+    """The code tables with nothing but their dates of service, at the same places: the
+    codes themselves are in the model's rows."""
+    groups = []
+    for group in coding.get("groups", []):
+        kept: dict[str, Any] = {
+            "codes": [
+                {"dates_of_service": entry["dates_of_service"]}
+                if "dates_of_service" in entry
+                else _UNDATED
+                for entry in group.get("codes", ())
+            ]
+        }
+        if "dates_of_service" in group:
+            kept["dates_of_service"] = group["dates_of_service"]
+        groups.append(kept)
+    return {"groups": groups}
+
+
+def document_digests(document: dict[str, Any]) -> dict[str, str]:
+    """The SHA-256 of each top-level value, as canonical JSON."""
+    return {
+        key: hashlib.sha256(
+            json.dumps(value, sort_keys=True, separators=(",", ":")).encode("ascii")
+        ).hexdigest()
+        for key, value in document.items()
+    }
 
 
 def _date(value: str | None) -> date | None:
@@ -250,6 +331,7 @@ def build_version(doc: Document, known: KnownCodes) -> Version:
         ),
         positions=positions,
         document=data,
+        digests=document_digests(data),
     )
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ from validator.model.versions import CodeRow, Version
 from validator.publish.canonical import canonical_json, sha256_hex
 from validator.publish.provenance import Provenance
 from validator.publish.write import write_files
+from validator.read.files import SourceDigest
 
 BUNDLE_FORMAT = 2
 CATALOG = "catalog.json"
@@ -50,6 +52,16 @@ PRIOR_AUTH = "prior-auth.json"
 Row = dict[str, Any]
 #: (system, code) -> the index rows listing it.
 Index = dict[tuple[str, str], list[Row]]
+
+
+#: A version's whole document: the model may keep it trimmed (``check.documents``).
+DocumentOf = Callable[[Version], dict[str, Any]]
+
+
+def held(version: Version) -> dict[str, Any]:
+    """The document the model holds: whole, when it is not trimmed."""
+    assert not version.trimmed, "a trimmed document needs the documents of its report"
+    return version.document
 
 
 def code_shard(system: str, code: str) -> str:
@@ -73,6 +85,7 @@ def build_files(
     repository: Repository,
     organization: dict[str, Any] | None,
     as_of: date | None = None,
+    document_of: DocumentOf = held,
 ) -> tuple[dict[str, bytes], dict[str, int]]:
     """Every bundle file but the manifest, by name, and the counts for the manifest.
 
@@ -88,7 +101,7 @@ def build_files(
         if not versions:
             continue
         name = f"policies/{number}.json"
-        files[name] = canonical_json(_policy_document(repository, policy, versions))
+        files[name] = canonical_json(_policy_document(repository, policy, versions, document_of))
         catalog.append(_catalog_entry(policy, name, versions))
         counts["policies"] += 1
         counts["versions"] += len(versions)
@@ -226,7 +239,7 @@ def _must(window: Window | None) -> Window:
 
 
 def _policy_document(
-    repository: Repository, policy: Policy, versions: list[Version]
+    repository: Repository, policy: Policy, versions: list[Version], document_of: DocumentOf
 ) -> dict[str, Any]:
     return {
         "kind": "policy",
@@ -244,7 +257,7 @@ def _policy_document(
                 "source": version.path,
                 "status": version.status,
                 "window": _window(_must(policy.window(version))),
-                "document": version.document,
+                "document": document_of(version),
                 "coverage_rules": version.coverage_rules,
             }
             for version in versions
@@ -307,21 +320,22 @@ def manifest(
     )
 
 
-def source_digest(sources: dict[str, bytes]) -> str:
+def source_digest(sources: Mapping[str, SourceDigest]) -> str:
     """SHA-256 over every source file's path and digest, in path order."""
-    lines = "".join(f"{sha256_hex(data)}  {path}\n" for path, data in sorted(sources.items()))
+    lines = "".join(f"{digest.sha256}  {path}\n" for path, digest in sorted(sources.items()))
     return sha256_hex(lines.encode("utf-8"))
 
 
 def build_bundle(
     repository: Repository,
     organization: dict[str, Any] | None,
-    sources: dict[str, bytes],
+    sources: Mapping[str, SourceDigest],
     provenance: Provenance,
     as_of: date | None = None,
+    document_of: DocumentOf = held,
 ) -> tuple[dict[str, bytes], bytes]:
     """The bundle files and the manifest that lists them, from a validated repository."""
-    files, counts = build_files(repository, organization, as_of)
+    files, counts = build_files(repository, organization, as_of, document_of)
     return files, manifest(files, provenance, source_digest(sources), as_of, counts)
 
 

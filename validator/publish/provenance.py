@@ -15,7 +15,6 @@ so two builds of the same sources give the same bytes.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import subprocess
@@ -24,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from validator.read.files import POLICIES_DIR
+from validator.read.files import POLICIES_DIR, SourceDigest
 
 #: How long one git command may take before the revision is treated as unknown.
 GIT_TIMEOUT_SECONDS = 30
@@ -70,8 +69,8 @@ def _iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def read_provenance(root: Path, sources: Mapping[str, bytes]) -> Provenance:
-    """The provenance of a bundle built from ``sources`` (path under ``root`` -> bytes).
+def read_provenance(root: Path, sources: Mapping[str, SourceDigest]) -> Provenance:
+    """The provenance of a bundle built from ``sources`` (path under ``root`` -> digest).
 
     Raises SourceDateEpochError when SOURCE_DATE_EPOCH is set but malformed.
     """
@@ -110,15 +109,7 @@ def _commit_time(root: Path, revision: str) -> str | None:
     return _iso(_EPOCH_START + timedelta(seconds=int(seconds)))
 
 
-def git_blob_id(data: bytes, algorithm: str = "sha1") -> str:
-    """The object name git gives a file holding ``data`` (``git hash-object``)."""
-    digest = hashlib.new(algorithm)
-    digest.update(b"blob %d\0" % len(data))
-    digest.update(data)
-    return digest.hexdigest()
-
-
-def _holds_revision(root: Path, revision: str, sources: Mapping[str, bytes]) -> bool:
+def _holds_revision(root: Path, revision: str, sources: Mapping[str, SourceDigest]) -> bool:
     """Whether ``sources`` are exactly the revision's files under the source directories."""
     # --root may be a subdirectory of the work tree: git names paths from the top.
     shown = _git(root, "rev-parse", "--show-prefix")
@@ -129,10 +120,10 @@ def _holds_revision(root: Path, revision: str, sources: Mapping[str, bytes]) -> 
     if blobs is None or blobs.keys() != sources.keys():
         return False
     algorithm = _object_format(root)
-    return all(blobs[path] == git_blob_id(data, algorithm) for path, data in sources.items())
+    return all(blobs[path] == digest.git_blob[algorithm] for path, digest in sources.items())
 
 
-def _source_directories(sources: Mapping[str, bytes]) -> set[str]:
+def _source_directories(sources: Mapping[str, SourceDigest]) -> set[str]:
     """The top directories the sources come from: policies/, whatever else is read."""
     return {POLICIES_DIR} | {path.split("/", 1)[0] for path in sources}
 

@@ -12,6 +12,7 @@ into a CI log.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -84,6 +85,31 @@ class SourceFile:
 
     path: str
     raw: bytes
+
+
+@dataclass(frozen=True)
+class SourceDigest:
+    """What a bundle records of a file it is built from, so the bytes need not be kept:
+    their SHA-256, and the object names git gives them (SHA-1 and SHA-256 repositories),
+    which tell whether they are a commit's files."""
+
+    sha256: str
+    git_blob: dict[str, str]
+
+    @classmethod
+    def of(cls, raw: bytes) -> SourceDigest:
+        return cls(
+            hashlib.sha256(raw).hexdigest(),
+            {algorithm: git_blob_id(raw, algorithm) for algorithm in ("sha1", "sha256")},
+        )
+
+
+def git_blob_id(data: bytes, algorithm: str = "sha1") -> str:
+    """The object name git gives a file holding ``data`` (``git hash-object``)."""
+    digest = hashlib.new(algorithm)
+    digest.update(b"blob %d\0" % len(data))
+    digest.update(data)
+    return digest.hexdigest()
 
 
 #: The file that retires the policy of its directory: policies/<number>/retirement.yaml.

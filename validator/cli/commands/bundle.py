@@ -9,8 +9,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from validator.check.documents import DocumentChanged
 from validator.check.validate import validate
 from validator.cli import options
+from validator.cli.display import printable
 from validator.cli.reporters import REPORTERS
 from validator.consume import signing
 from validator.findings import Severity
@@ -57,7 +59,10 @@ def run(args: argparse.Namespace) -> int:
         prepare_output(args.output, root)
         key = signing.load_private_key(Path(args.sign)) if args.sign else None
         source_date_epoch()
-    report = validate(root, None, args.today, options.checking(args, root))
+    # No bytes kept: what the bundle records of each file is read as it is checked.
+    report = validate(
+        root, None, args.today, options.checking(args, root), with_sources=False, with_digests=True
+    )
     errors = report.counts()[Severity.ERROR]
     if errors:
         sys.stderr.write(REPORTERS["text"](report))
@@ -69,10 +74,19 @@ def run(args: argparse.Namespace) -> int:
         return options.EXIT_FINDINGS
     with _callers_to_fix():
         # From the very bytes the bundle holds, so its revision claim is about them.
-        provenance = read_provenance(root, report.sources)
-    files, manifest = build_bundle(
-        report.repository, report.organization, report.sources, provenance, args.as_of
-    )
+        provenance = read_provenance(root, report.digests)
+    try:
+        files, manifest = build_bundle(
+            report.repository,
+            report.organization,
+            report.digests,
+            provenance,
+            args.as_of,
+            report.documents.of,
+        )
+    except DocumentChanged as error:
+        print(f"policyrepo: bundle not written: {printable(str(error))}", file=sys.stderr)
+        return options.EXIT_FINDINGS
     with _callers_to_fix():
         write_bundle(files, manifest, args.output, key, root)
     signed = " and signed" if key else ""

@@ -48,9 +48,15 @@ def run(args: argparse.Namespace) -> int:
     root = options.repository_root(args)
     checking = options.checking(args, root)
     # Without --base only the findings are needed: an unchanged repository answers
-    # from the cache without reading a file.
+    # from the cache without reading a file, and no file's bytes are kept.
+    history = args.base is not None
     report = validate(
-        root, args.paths or None, args.today, checking, findings_only=args.base is None
+        root,
+        args.paths or None,
+        args.today,
+        checking,
+        findings_only=not history,
+        with_sources=history,
     )
     if args.base is not None:
         report = with_history(root, report, args.base, args.today or date.today(), checking)
