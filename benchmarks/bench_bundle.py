@@ -38,11 +38,11 @@ def versions(policies: int, per_version: int) -> list[Version]:
         for c in range(per_version):
             n = (p * per_version + c) % 90000
             if c % 2:
-                codes.append(CodeRow("CPT", f"{10000 + n:05d}", 0, (1, 1), ""))
+                codes.append(CodeRow("CPT", f"{10000 + n:05d}", 0, 1, 1, n))
             else:
                 letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[n % 26]
                 codes.append(
-                    CodeRow("ICD-10-CM", f"{letter}{n % 100:02d}.{n % 997:03d}", 1, (1, 1), "")
+                    CodeRow("ICD-10-CM", f"{letter}{n % 100:02d}.{n % 997:03d}", 1, 1, 1, n)
                 )
         return tuple(codes)
 

@@ -33,7 +33,7 @@ def versions(policies: int) -> list[Version]:
         policies,
         groups,
         lambda p: tuple(
-            CodeRow("CPT", f"{(p * 7 + c) % (policies * 5):05d}", c % 2, (10 + c, 11), "")
+            CodeRow("CPT", f"{(p * 7 + c) % (policies * 5):05d}", c % 2, 10 + c, 11, c)
             for c in range(20)
         ),
     )

@@ -44,7 +44,7 @@ def version(
         last_review=None,
         retired=None,
         groups=(CodeGroup("codes", "Codes", determination, None, system, None),),
-        codes=(CodeRow(system, code, 0, (20, 17), "/coding/groups/0/codes/0/code"),),
+        codes=(CodeRow(system, code, 0, 20, 17, 0),),
         document=document,
     )
 

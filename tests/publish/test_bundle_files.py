@@ -139,8 +139,8 @@ def test_codes_of_a_group_share_one_row_unless_their_dates_differ() -> None:
     """A million code rows build fast because a group's codes share one row object."""
     group = CodeGroup("therapy", "Therapy", "covered", None, "CPT", None)
     march = DatesOfService(date(2020, 3, 1), None)
-    codes = [CodeRow("CPT", code, 0, (1, 1), "") for code in ("97545", "97546")]
-    codes += [CodeRow("CPT", code, 0, (1, 1), "", dates=march) for code in ("97547", "97548")]
+    codes = [CodeRow("CPT", code, 0, 1, 1, 0) for code in ("97545", "97546")]
+    codes += [CodeRow("CPT", code, 0, 1, 1, 0, dates=march) for code in ("97547", "97548")]
     version = Version(
         path="policies/0100/2020-01-01.yaml",
         number="0100",

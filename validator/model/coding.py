@@ -9,6 +9,7 @@ dictionary access.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -90,15 +91,32 @@ class CodeGroup:
 
 @dataclass(frozen=True, slots=True)
 class CodeRow:
-    """One code a version lists; a range contributes one row per code it stands for."""
+    """One code a version lists; a range contributes one row per code it stands for.
+
+    Rows are the most numerous objects of a model (a million in a large repository), so
+    a row keeps its place as numbers and makes its JSON pointer when asked.
+    """
 
     system: str
     code: str
     group: int
-    position: Position
-    pointer: str
+    line: int
+    column: int
+    #: The entry of the group's code table that lists it.
+    entry: int
     from_range: bool = False
     dates: DatesOfService = ALWAYS
+    #: True when the entry is a range (``range:``), not a code.
+    ranged: bool = False
+
+    @property
+    def position(self) -> Position:
+        return (self.line, self.column)
+
+    @property
+    def pointer(self) -> str:
+        kind = "range" if self.ranged else "code"
+        return f"/coding/groups/{self.group}/codes/{self.entry}/{kind}"
 
 
 def rows_to_json(rows: tuple[CodeRow, ...]) -> list[dict[str, Any]]:
@@ -107,7 +125,16 @@ def rows_to_json(rows: tuple[CodeRow, ...]) -> list[dict[str, Any]]:
     runs: list[dict[str, Any]] = []
     last: tuple[Any, ...] | None = None
     for row in rows:
-        shared = (row.system, row.group, row.position, row.pointer, row.from_range, row.dates)
+        shared: tuple[Any, ...] = (
+            row.system,
+            row.group,
+            row.line,
+            row.column,
+            row.entry,
+            row.ranged,
+            row.from_range,
+            row.dates,
+        )
         if shared == last:
             runs[-1]["codes"].append(row.code)
             continue
@@ -116,8 +143,9 @@ def rows_to_json(rows: tuple[CodeRow, ...]) -> list[dict[str, Any]]:
             {
                 "system": row.system,
                 "group": row.group,
-                "position": list(row.position),
-                "pointer": row.pointer,
+                "position": [row.line, row.column],
+                "entry": row.entry,
+                "ranged": row.ranged,
                 "from_range": row.from_range,
                 "dates": row.dates.to_json(),
                 "codes": [row.code],
@@ -130,11 +158,11 @@ def rows_from_json(runs: list[dict[str, Any]]) -> tuple[CodeRow, ...]:
     """The code rows ``rows_to_json`` gave, in their order."""
     rows: list[CodeRow] = []
     for run in runs:
-        system, group, pointer = run["system"], run["group"], run["pointer"]
+        system, group, entry, ranged = run["system"], run["group"], run["entry"], run["ranged"]
         line, column = run["position"]
         from_range, dates = run["from_range"], DatesOfService.from_json(run["dates"])
         rows.extend(
-            CodeRow(system, code, group, (line, column), pointer, from_range, dates)
+            CodeRow(system, sys.intern(code), group, line, column, entry, from_range, dates, ranged)
             for code in run["codes"]
         )
     return tuple(rows)
@@ -187,17 +215,19 @@ def code_rows(
         positions = doc.item_positions(f"/coding/groups/{group_index}/codes", _ENTRY_KEYS)
         for code_index, entry in enumerate(group["codes"]):
             kind = "code" if "code" in entry else "range"
-            pointer = f"/coding/groups/{group_index}/codes/{code_index}/{kind}"
-            # A first-format file's tree may not hold the upgraded table: the nearest place.
-            position = (
-                positions[code_index] if code_index < len(positions) else doc.position(pointer)
-            )
+            if code_index < len(positions):
+                line, column = positions[code_index]
+            else:  # a first-format file's tree may not hold the upgraded table: nearest place
+                line, column = doc.position(
+                    f"/coding/groups/{group_index}/codes/{code_index}/{kind}"
+                )
             dates = _narrowed(group_dates, dates_of_service(entry.get("dates_of_service")))
             if kind == "code" and not entry.get("subcodes"):
                 if system.accepts(entry["code"]):
+                    code = sys.intern(entry["code"])  # versions share codes: one string each
                     rows.append(
                         CodeRow(
-                            system.name, entry["code"], group_index, position, pointer, False, dates
+                            system.name, code, group_index, line, column, code_index, False, dates
                         )
                     )
                 continue
@@ -210,8 +240,11 @@ def code_rows(
                 expanded = expand_range(system, first, last, known)
             except RangeError:
                 continue  # reported by the code-range rule
+            ranged = kind == "range"
             rows.extend(
-                CodeRow(system.name, code, group_index, position, pointer, True, dates)
+                CodeRow(
+                    system.name, code, group_index, line, column, code_index, True, dates, ranged
+                )
                 for code in expanded or ()
             )
     return tuple(groups), tuple(rows)
