@@ -76,8 +76,7 @@ def _version(
 
 
 def _row(system: str, code: str, group: int, item: int, dates: DatesOfService) -> CodeRow:
-    pointer = f"/coding/groups/{group}/codes/{item}/code"
-    return CodeRow(system, code, group, (20 + group * 10 + item, 17), pointer, False, dates)
+    return CodeRow(system, code, group, 20 + group * 10 + item, 17, item, dates=dates)
 
 
 def history(size: int) -> tuple[list[Version], list[Retirement]]:
