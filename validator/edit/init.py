@@ -93,6 +93,16 @@ jobs:
           python-version: "3.11"
       - name: Install policyrepo
         run: python -m pip install "$POLICYREPO"
+      # Each file's results, kept between runs of one policyrepo version: a pull request
+      # starts from the results main saved and checks only the files it changed.
+      - name: policyrepo's version, for the cache key
+        id: tool
+        run: echo "version=$(policyrepo --version | cut -d ' ' -f 2)" >> "$GITHUB_OUTPUT"
+      - uses: actions/cache/restore@5a3ec84eff668545956fd18022155c47e93e2684 # v4.2.3
+        with:
+          path: .policyrepo-cache
+          key: policyrepo-${{{{ steps.tool.outputs.version }}}}-${{{{ hashFiles('policies/**') }}}}
+          restore-keys: policyrepo-${{{{ steps.tool.outputs.version }}}}-
       - name: Validate against the base branch
         run: policyrepo validate --base "$BASE"
       - name: Findings for code scanning (SARIF)
@@ -130,6 +140,15 @@ jobs:
           name: bundle
           path: dist/
           if-no-files-found: error
+      # Saved, never restored, here: pull requests start from main's results, and what
+      # a pull request's run writes can never reach a bundle.
+      - name: policyrepo's version, for the cache key
+        id: tool
+        run: echo "version=$(policyrepo --version | cut -d ' ' -f 2)" >> "$GITHUB_OUTPUT"
+      - uses: actions/cache/save@5a3ec84eff668545956fd18022155c47e93e2684 # v4.2.3
+        with:
+          path: .policyrepo-cache
+          key: policyrepo-${{{{ steps.tool.outputs.version }}}}-${{{{ hashFiles('policies/**') }}}}
 """
 
 _GITIGNORE = """\
