@@ -84,7 +84,15 @@ def assert_same_version(read_back: Version | None, checked: Version) -> None:
 
 
 def round_trip(result: FileResult) -> FileResult:
-    return results.loads(results.dumps(result))
+    text = results.dumps(result)
+    read_back = results.loads(text, whole=True)
+    trimmed = results.loads(text)  # what most readers parse: the first line alone
+    if result.version is not None:
+        assert trimmed.version is not None
+        assert trimmed.version.trimmed
+        assert trimmed.version.document == result.version.as_trimmed().document
+        assert results.whole_document(text) == result.version.document
+    return read_back
 
 
 def snapshot(report: Report) -> tuple[object, ...]:

@@ -47,11 +47,9 @@ class Documents:
         text = self.cache.load(key, version.path)
         if text is not None:
             try:
-                read = results.loads(text).version
+                return results.whole_document(text)
             except results.MalformedResults:
-                read = None
-            if read is not None:
-                return read.document
+                pass  # an entry of the right key but a wrong shape: the file checked again
         return self._checked_again(version.path, key)
 
     def _checked_again(self, path: str, key: str) -> dict[str, Any]:

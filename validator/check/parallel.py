@@ -62,7 +62,7 @@ def check_files(
     given = 0
     try:
         for text in _in_workers(sources, jobs, progress):
-            yield results.loads(text), text
+            yield results.loads(text, whole=True), text
             given += 1
     except (BrokenProcessPool, OSError, NotImplementedError, ImportError):
         # The files not yet given are checked here; those given stand.
