@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from itertools import repeat
 from typing import Any
 
 from validator.model.codesystems import SYSTEMS, RangeError, expand_range
@@ -120,37 +121,33 @@ class CodeRow:
 
 
 def rows_to_json(rows: tuple[CodeRow, ...]) -> list[dict[str, Any]]:
-    """Code rows as JSON, a run of rows from one place (a range, ``subcodes``) as one
-    entry listing its codes: a range of 10,000 codes is stored once, not 10,000 times."""
+    """Code rows as JSON, in columns: consecutive rows of one group, kind and dates of
+    service are one run, with a list of their codes and lists of their places. Reading
+    them back is then a few list operations per run, not a dictionary per row."""
     runs: list[dict[str, Any]] = []
     last: tuple[Any, ...] | None = None
     for row in rows:
-        shared: tuple[Any, ...] = (
-            row.system,
-            row.group,
-            row.line,
-            row.column,
-            row.entry,
-            row.ranged,
-            row.from_range,
-            row.dates,
-        )
-        if shared == last:
-            runs[-1]["codes"].append(row.code)
-            continue
-        last = shared
-        runs.append(
-            {
-                "system": row.system,
-                "group": row.group,
-                "position": [row.line, row.column],
-                "entry": row.entry,
-                "ranged": row.ranged,
-                "from_range": row.from_range,
-                "dates": row.dates.to_json(),
-                "codes": [row.code],
-            }
-        )
+        shared = (row.system, row.group, row.from_range, row.ranged, row.dates)
+        if shared != last:
+            last = shared
+            runs.append(
+                {
+                    "system": row.system,
+                    "group": row.group,
+                    "from_range": row.from_range,
+                    "ranged": row.ranged,
+                    "dates": row.dates.to_json(),
+                    "codes": [],
+                    "lines": [],
+                    "columns": [],
+                    "entries": [],
+                }
+            )
+        run = runs[-1]
+        run["codes"].append(row.code)
+        run["lines"].append(row.line)
+        run["columns"].append(row.column)
+        run["entries"].append(row.entry)
     return runs
 
 
@@ -158,12 +155,24 @@ def rows_from_json(runs: list[dict[str, Any]]) -> tuple[CodeRow, ...]:
     """The code rows ``rows_to_json`` gave, in their order."""
     rows: list[CodeRow] = []
     for run in runs:
-        system, group, entry, ranged = run["system"], run["group"], run["entry"], run["ranged"]
-        line, column = run["position"]
-        from_range, dates = run["from_range"], DatesOfService.from_json(run["dates"])
+        codes, lines, columns, entries = run["codes"], run["lines"], run["columns"], run["entries"]
+        if not len(codes) == len(lines) == len(columns) == len(entries):
+            raise ValueError("a run of code rows whose columns differ in length")
+        count = len(codes)
+        dates = DatesOfService.from_json(run["dates"])
         rows.extend(
-            CodeRow(system, sys.intern(code), group, line, column, entry, from_range, dates, ranged)
-            for code in run["codes"]
+            map(
+                CodeRow,
+                repeat(run["system"], count),
+                map(sys.intern, codes),
+                repeat(run["group"], count),
+                lines,
+                columns,
+                entries,
+                repeat(run["from_range"], count),
+                repeat(dates, count),
+                repeat(run["ranged"], count),
+            )
         )
     return tuple(rows)
 
