@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
 
 from tests.conftest import ROOT, TIMELINE, build, tree
+from validator.check.documents import DocumentChanged, Documents
 from validator.check.schemas import POLICY_SCHEMA, load_schema
+from validator.check.validate import validate
 from validator.cli import main
 from validator.consume.consumer import Bundle
-from validator.publish import bundle as bundle_module
+from validator.model.versions import Version
+from validator.publish.bundle import iter_bundle
+from validator.publish.code_index import code_shard
+from validator.publish.provenance import Provenance
 
 BUNDLE_SCHEMA = json.loads((ROOT / "schema" / "bundle.schema.json").read_text())
 
@@ -129,5 +136,53 @@ def test_bundle_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_shards_are_small_and_named_by_system_and_prefix() -> None:
-    assert bundle_module.code_shard("ICD-10-CM", "M54.50") == "codes/ICD-10-CM/M5.json"
-    assert bundle_module.code_shard("CPT", "97545") == "codes/CPT/97.json"
+    assert code_shard("ICD-10-CM", "M54.50") == "codes/ICD-10-CM/M5.json"
+    assert code_shard("CPT", "97545") == "codes/CPT/97.json"
+
+
+def test_each_policy_file_is_handed_on_before_the_next_policy_s_documents_are_read() -> None:
+    """What a bundle holds at once is one policy's documents, not the repository's."""
+    report = validate(TIMELINE, None, date(2020, 6, 1))
+    asked: list[str] = []
+
+    def document_of(version: Version) -> dict[str, Any]:
+        asked.append(version.number)
+        return version.document
+
+    provenance = Provenance(None, None, None)
+    written = []
+    for name, _ in iter_bundle(
+        report.repository, report.organization, {}, provenance, document_of=document_of
+    ):
+        if name.startswith("policies/"):
+            assert set(asked) == {name.removeprefix("policies/").removesuffix(".json")}
+            written.append(name)
+        else:
+            assert asked == []
+        asked.clear()
+    assert len(written) > 1
+
+
+def test_a_document_changed_while_the_bundle_is_written_leaves_the_old_bundle_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "dist"
+    assert build(TIMELINE, out) == 0
+    before = tree(out)
+    real = Documents.of
+    policies: set[str] = set()
+
+    def changed_in_the_second_policy(self: Documents, version: Version) -> dict[str, Any]:
+        policies.add(version.number)
+        if len(policies) == 2:  # the first policy's file is written by now
+            raise DocumentChanged(f"{version.path} changed while it was being published")
+        return real(self, version)
+
+    monkeypatch.setattr(Documents, "of", changed_in_the_second_policy)
+    capsys.readouterr()
+    assert build(TIMELINE, out) == 1
+    err = capsys.readouterr().err
+    assert "bundle not written: " in err
+    assert "changed while it was being published" in err
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]

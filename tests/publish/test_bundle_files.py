@@ -19,7 +19,7 @@ from validator.check.validate import validate
 from validator.consume.coverage import LINES_OF_BUSINESS
 from validator.model.coding import DatesOfService
 from validator.model.versions import CodeGroup, CodeRow, Version
-from validator.publish.bundle import Index, _index_version
+from validator.publish.code_index import Index, index_version
 
 SCHEMA = json.loads((ROOT / "schema" / "bundle.schema.json").read_text())
 VALIDATOR = Draft202012Validator(SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
@@ -156,13 +156,17 @@ def test_codes_of_a_group_share_one_row_unless_their_dates_differ() -> None:
         document={"coverage": []},
     )
     index: Index = defaultdict(list)
-    _index_version(index, version, {"start": "2020-01-01", "end": None})
+    index_version(index, version, {"start": "2020-01-01", "end": None})
     plain, other, dated, also = (
         index["CPT", code][0] for code in ("97545", "97546", "97547", "97548")
     )
     assert plain is other
     assert dated is also
-    assert dated == {**plain, "dates": {"from": "2020-03-01", "through": None}}
+    assert plain[:3] == dated[:3] == ("0100", "2020-01-01", "therapy")
+    assert json.loads(dated[3]) == {
+        **json.loads(plain[3]),
+        "dates": {"from": "2020-03-01", "through": None},
+    }
 
 
 def test_organization_json_says_what_the_organisation_offers(

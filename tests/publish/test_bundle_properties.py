@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import tempfile
 from datetime import date
@@ -12,12 +13,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import tree
 from tests.strategies import RepositorySpec, dates_to_probe, repositories
 from validator.check.validate import Report, validate_sources
 from validator.consume.consumer import Bundle
-from validator.consume.verify import verify_bundle
+from validator.consume.signing import sign
+from validator.consume.verify import MANIFEST, SIGNATURE, verify_bundle
 from validator.model.resolve import lookup
-from validator.publish.bundle import build_bundle, write_bundle
+from validator.publish.bundle import build_bundle, publish_bundle, write_bundle
 from validator.publish.provenance import Provenance
 from validator.read.files import SourceDigest
 
@@ -102,6 +105,26 @@ def test_any_changed_byte_in_any_file_is_caught(spec: RepositorySpec, data: st.D
         assert not result.ok
         blamed = {problem.file for problem in result.problems}
         assert name in blamed or (name == "manifest.json" and "manifest.sig" in blamed)
+
+
+@SETTINGS
+@given(repositories(), st.sampled_from([None, date(2015, 1, 1), date(2025, 6, 1)]))
+def test_a_bundle_written_as_it_is_built_has_the_bytes_of_one_built_whole(
+    spec: RepositorySpec, as_of: date | None
+) -> None:
+    report = validate_sources(spec.sources(), TODAY)
+    sources = digests_of(report.sources)
+    files, manifest = build_bundle(
+        report.repository, report.organization, sources, PROVENANCE, as_of
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "dist"
+        listing = publish_bundle(
+            report.repository, report.organization, sources, PROVENANCE, out, KEY, None, as_of
+        )
+        assert tree(out) == {**files, MANIFEST: manifest, SIGNATURE: sign(KEY, manifest)}
+    assert sorted(name for name, _, _ in listing.files) == sorted(files)
+    assert listing.counts == json.loads(manifest)["counts"]
 
 
 def digests_of(sources: dict[str, bytes]) -> dict[str, SourceDigest]:

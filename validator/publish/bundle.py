@@ -20,13 +20,19 @@ million code rows no shard holds more than a few thousand codes. One file per po
 lets a portal fetch only the policies it shows. A coverage answer needs the code's
 shard, the policy file (its version's coverage rules), the shards of the diagnoses
 billed and organization.json: a handful of files, whatever the size of the repository.
+
+Files are built one at a time and handed on to be written (``iter_bundle``,
+``publish_bundle``): a policy's file from its versions' whole documents, read back one
+policy at a time, then each code shard (``code_index``), then the files that gather
+every version. The manifest (``manifest``) is made last, from each file's name, size
+and SHA-256.
 """
 
 from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,23 +41,30 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from validator.consume.signing import sign
 from validator.consume.verify import MANIFEST, SIGNATURE
-from validator.model.coding import DatesOfService
+from validator.model.coverage import compile_rules
 from validator.model.organization import Organization
 from validator.model.timeline import Policy, Repository, Retirement, Window
 from validator.model.versions import CodeRow, Version
-from validator.publish.canonical import canonical_json, sha256_hex
+from validator.publish.canonical import (
+    Parts,
+    array_parts,
+    canonical_json,
+    canonical_part,
+    joined,
+    object_parts,
+    sha256_hex,
+)
+from validator.publish.code_index import Index, index_version, shards
+from validator.publish.manifest import Listing, manifest, source_digest
 from validator.publish.provenance import Provenance
 from validator.publish.write import write_files
 from validator.read.files import SourceDigest
 
-BUNDLE_FORMAT = 2
 CATALOG = "catalog.json"
 ORGANIZATION = "organization.json"
 PRIOR_AUTH = "prior-auth.json"
 
 Row = dict[str, Any]
-#: (system, code) -> the index rows listing it.
-Index = dict[tuple[str, str], list[Row]]
 
 
 #: A version's whole document: the model may keep it trimmed (``check.documents``).
@@ -62,11 +75,6 @@ def held(version: Version) -> dict[str, Any]:
     """The document the model holds: whole, when it is not trimmed."""
     assert not version.trimmed, "a trimmed document needs the documents of its report"
     return version.document
-
-
-def code_shard(system: str, code: str) -> str:
-    """The index file that holds a code: its system and the code's first two characters."""
-    return f"codes/{system}/{code.replace('.', '')[:2]}.json"
 
 
 def _window(window: Window) -> dict[str, str | None]:
@@ -81,97 +89,64 @@ def _kept(window: Window | None, as_of: date | None) -> bool:
     return window is not None and (as_of is None or window.end is None or window.end > as_of)
 
 
-def build_files(
+def iter_files(
     repository: Repository,
     organization: dict[str, Any] | None,
+    counts: dict[str, int],
     as_of: date | None = None,
     document_of: DocumentOf = held,
-) -> tuple[dict[str, bytes], dict[str, int]]:
-    """Every bundle file but the manifest, by name, and the counts for the manifest.
+) -> Iterator[tuple[str, bytes]]:
+    """Every bundle file but the manifest, by name, each as soon as it is built; the
+    counts for the manifest are added to ``counts`` on the way.
 
     A pure function of the model: O(versions + code rows), then the JSON encoding.
+    Nothing is kept of a file once it is handed on: a policy's file is built from its
+    versions' whole documents (``document_of``) and dropped; what the index, the
+    catalogue and prior-auth.json gather of each version is kept encoded.
     """
-    files: dict[str, bytes] = {}
-    counts = {"policies": 0, "versions": 0, "code_rows": 0}
-    catalog = []
+    catalog: list[bytes] = []
     index: Index = defaultdict(list)
-    requirements: list[dict[str, Any]] = []
+    requirements: list[bytes] = []
+    published: set[str] = set()
     for number, policy in repository.policies.items():
         versions = [v for v in policy.versions if _kept(policy.window(v), as_of)]
         if not versions:
             continue
+        # Compiled as Version.coverage_rules compiles them, but not kept on the model,
+        # where every version's rules would stay until the run ends.
+        rules = [compile_rules(version.document, version.groups) for version in versions]
         name = f"policies/{number}.json"
-        files[name] = canonical_json(_policy_document(repository, policy, versions, document_of))
-        catalog.append(_catalog_entry(policy, name, versions))
+        yield (
+            name,
+            canonical_json(_policy_document(repository, policy, versions, rules, document_of)),
+        )
+        published.add(number)
+        catalog.append(canonical_part(_catalog_entry(policy, name, versions)))
         counts["policies"] += 1
         counts["versions"] += len(versions)
-        for version in versions:
+        for version, compiled in zip(versions, rules, strict=True):
             window = _window(_must(policy.window(version)))
-            _index_version(index, version, window)
-            requirements += _prior_authorizations(version, window)
+            index_version(index, version, window)
+            requirements += map(canonical_part, _prior_authorizations(version, compiled, window))
             counts["code_rows"] += len(version.codes)
-    for shard, (system, codes) in _sharded(index).items():
-        files[shard] = canonical_json({"kind": "code-index", "system": system, "codes": codes})
-    files[CATALOG] = canonical_json({"kind": "catalog", "policies": catalog})
-    files["supersession.json"] = canonical_json(_supersession(repository, files))
-    files[ORGANIZATION] = canonical_json(_organization(repository.organization, organization))
-    files[PRIOR_AUTH] = canonical_json({"kind": "prior-auth", "requirements": requirements})
-    return files, counts
+    yield from shards(index)
+    yield CATALOG, _listed("catalog", {"policies": array_parts(catalog)})
+    yield "supersession.json", canonical_json(_supersession(repository, published))
+    yield ORGANIZATION, canonical_json(_organization(repository.organization, organization))
+    yield PRIOR_AUTH, _listed("prior-auth", {"requirements": array_parts(requirements)})
 
 
-def _index_version(index: Index, version: Version, window: dict[str, str | None]) -> None:
-    """Adds a version's code rows to the index.
-
-    The codes of a group share one row object (same version, group and window), so a
-    million code rows make a few thousand objects. A code with dates of service of its
-    own gets a row with those dates, shared with the group's codes of the same dates.
-    """
-    shared: list[Row] = [
-        {
-            "policy": version.number,
-            "version": version.effective.isoformat(),
-            "group": group.id,
-            "role": group.role,
-            "determination": group.determination,
-            "basis": group.basis,
-            "heading": group.heading,
-            "window": window,
-        }
-        for group in version.groups
-    ]
-    dated: dict[tuple[int, DatesOfService], Row] = {}
-    for row in version.codes:
-        dates = row.dates
-        if dates.start is None and dates.through is None:
-            entry = shared[row.group]
-        else:
-            key = (row.group, dates)
-            if key not in dated:
-                dated[key] = {**shared[row.group], "dates": dates.to_json()}
-            entry = dated[key]
-        index[row.system, row.code].append(entry)
+def _listed(kind: str, members: dict[str, Parts]) -> bytes:
+    """A file of this ``kind`` from its other members' pieces."""
+    return joined(object_parts({"kind": [canonical_part(kind)], **members}))
 
 
-def _sharded(index: Index) -> dict[str, tuple[str, dict[str, list[Row]]]]:
-    """The index by shard file: its system, and each code's rows by policy, version and
-    group. Naming the shard once per code, not per row, and sorting only the codes that
-    several versions list, keeps a million rows fast."""
-    shards: dict[str, tuple[str, dict[str, list[Row]]]] = {}
-    for (system, code), rows in index.items():
-        if len(rows) > 1:
-            rows.sort(key=lambda row: (row["policy"], row["version"], row["group"]))
-        shard = code_shard(system, code)
-        if shard not in shards:
-            shards[shard] = (system, {})
-        shards[shard][1][code] = rows
-    return shards
-
-
-def _prior_authorizations(version: Version, window: dict[str, str | None]) -> list[Row]:
+def _prior_authorizations(
+    version: Version, rules: dict[str, Any], window: dict[str, str | None]
+) -> list[Row]:
     """The version's statements that need prior authorisation (required, or conditional),
     each with the codes it governs and what it applies to: what a consumer filters by
     date and line of business without reading the policy files."""
-    rules = version.coverage_rules
     found = []
     for statement in rules["statements"]:
         pa = statement.get("prior_authorization")
@@ -239,7 +214,11 @@ def _must(window: Window | None) -> Window:
 
 
 def _policy_document(
-    repository: Repository, policy: Policy, versions: list[Version], document_of: DocumentOf
+    repository: Repository,
+    policy: Policy,
+    versions: list[Version],
+    rules: list[dict[str, Any]],
+    document_of: DocumentOf,
 ) -> dict[str, Any]:
     return {
         "kind": "policy",
@@ -258,9 +237,9 @@ def _policy_document(
                 "status": version.status,
                 "window": _window(_must(policy.window(version))),
                 "document": document_of(version),
-                "coverage_rules": version.coverage_rules,
+                "coverage_rules": compiled,
             }
-            for version in versions
+            for version, compiled in zip(versions, rules, strict=True)
         ],
     }
 
@@ -277,14 +256,14 @@ def _retirement(retirement: Retirement | None) -> dict[str, Any] | None:
     }
 
 
-def _supersession(repository: Repository, files: dict[str, bytes]) -> dict[str, Any]:
+def _supersession(repository: Repository, published: set[str]) -> dict[str, Any]:
     edges = [
         {
             "policy": version.number,
             "replaces": number,
             "legacy": any(r.legacy for r in version.replaces if r.number == number),
             "from": version.effective.isoformat(),
-            "published": f"policies/{version.number}.json" in files,
+            "published": version.number in published,
         }
         for number, replacing in repository.replaced_by.items()
         for version in replacing
@@ -293,37 +272,57 @@ def _supersession(repository: Repository, files: dict[str, bytes]) -> dict[str, 
     return {"kind": "supersession", "replaces": edges}
 
 
-def manifest(
-    files: dict[str, bytes],
+def iter_bundle(
+    repository: Repository,
+    organization: dict[str, Any] | None,
+    sources: Mapping[str, SourceDigest],
     provenance: Provenance,
-    source_digest: str,
-    as_of: date | None,
-    counts: dict[str, int],
-) -> bytes:
-    return canonical_json(
-        {
-            "kind": "manifest",
-            "bundle_format": BUNDLE_FORMAT,
-            "source": {
-                "revision": provenance.revision,
-                "dirty": provenance.dirty,
-                "digest": source_digest,
-            },
-            "created": provenance.created,
-            "as_of": as_of.isoformat() if as_of else None,
-            "counts": counts,
-            "files": [
-                {"name": name, "size": len(data), "sha256": sha256_hex(data)}
-                for name, data in sorted(files.items())
-            ],
-        }
+    as_of: date | None = None,
+    document_of: DocumentOf = held,
+    key: Ed25519PrivateKey | None = None,
+    listing: Listing | None = None,
+) -> Iterator[tuple[str, bytes]]:
+    """Every file of the bundle of a validated repository, each as soon as it is built,
+    then the manifest that lists them and, given ``key``, its signature. ``listing``
+    receives what the manifest records of each file."""
+    listed = listing if listing is not None else Listing()
+    built = iter_files(repository, organization, listed.counts, as_of, document_of)
+    for name, data in built:
+        listed.files.append((name, len(data), sha256_hex(data)))
+        yield name, data
+    manifest_bytes = manifest(
+        listed.files, provenance, source_digest(sources), as_of, listed.counts
     )
+    yield MANIFEST, manifest_bytes
+    if key is not None:
+        yield SIGNATURE, sign(key, manifest_bytes)
 
 
-def source_digest(sources: Mapping[str, SourceDigest]) -> str:
-    """SHA-256 over every source file's path and digest, in path order."""
-    lines = "".join(f"{digest.sha256}  {path}\n" for path, digest in sorted(sources.items()))
-    return sha256_hex(lines.encode("utf-8"))
+def publish_bundle(
+    repository: Repository,
+    organization: dict[str, Any] | None,
+    sources: Mapping[str, SourceDigest],
+    provenance: Provenance,
+    out: str | os.PathLike[str],
+    key: Ed25519PrivateKey | None = None,
+    root: Path | None = None,
+    as_of: date | None = None,
+    document_of: DocumentOf = held,
+) -> Listing:
+    """Build the bundle of a validated repository and write it to ``out``, each file as
+    it is built, signed when ``key`` is given, replacing a previous bundle in one step
+    (see :mod:`validator.publish.write`). What the manifest lists is returned.
+
+    Memory holds one file at a time, what the manifest records of each, and the index
+    rows until the code shards are written. Raises OutputError as ``write_bundle`` does,
+    and whatever ``document_of`` raises (nothing is then changed at ``out``).
+    """
+    listing = Listing()
+    files = iter_bundle(
+        repository, organization, sources, provenance, as_of, document_of, key, listing
+    )
+    write_files(files, out, root)
+    return listing
 
 
 def build_bundle(
@@ -334,9 +333,10 @@ def build_bundle(
     as_of: date | None = None,
     document_of: DocumentOf = held,
 ) -> tuple[dict[str, bytes], bytes]:
-    """The bundle files and the manifest that lists them, from a validated repository."""
-    files, counts = build_files(repository, organization, as_of, document_of)
-    return files, manifest(files, provenance, source_digest(sources), as_of, counts)
+    """The bundle files and the manifest that lists them, from a validated repository,
+    in memory: the bytes ``publish_bundle`` writes."""
+    files = dict(iter_bundle(repository, organization, sources, provenance, as_of, document_of))
+    return files, files.pop(MANIFEST)
 
 
 def write_bundle(
@@ -346,8 +346,8 @@ def write_bundle(
     key: Ed25519PrivateKey | None,
     root: Path | None = None,
 ) -> None:
-    """Write the bundle to ``out``, signed when ``key`` is given, replacing a previous
-    bundle in one step (see :mod:`validator.publish.write`).
+    """Write a bundle built in memory (``build_bundle``) to ``out``, signed when ``key``
+    is given, replacing a previous bundle in one step (see :mod:`validator.publish.write`).
 
     Raises OutputError when ``out`` is not a place a bundle may replace (``root``, the
     repository published, is never one), or the file system refuses the writing.
@@ -355,4 +355,4 @@ def write_bundle(
     everything = {**files, MANIFEST: manifest_bytes}
     if key is not None:
         everything[SIGNATURE] = sign(key, manifest_bytes)
-    write_files(everything, out, root)
+    write_files(everything.items(), out, root)

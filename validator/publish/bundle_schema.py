@@ -14,7 +14,7 @@ from typing import Any
 
 from validator.check.schemas import ORGANIZATION_SCHEMA, POLICY_SCHEMA, load_schema
 from validator.consume.coverage import LINES_OF_BUSINESS
-from validator.publish.bundle import BUNDLE_FORMAT
+from validator.publish.manifest import BUNDLE_FORMAT
 from validator.publish.schema_parts import (
     COUNT,
     DATE,

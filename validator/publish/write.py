@@ -7,7 +7,8 @@ The steps, each safe to be killed after:
 2. What a killed run left beside PATH is put right: when PATH is missing but a complete
    bundle was set aside (``.<name>.aside-XXXXXXXX``), it is put back; leftover staging
    and aside directories of this naming scheme are removed, and nothing else.
-3. The new bundle is written whole into ``.<name>.staging-XXXXXXXX`` beside PATH.
+3. The new bundle is written whole into ``.<name>.staging-XXXXXXXX`` beside PATH, each
+   file as soon as it is built, so that no more than one file is held in memory.
 4. It takes PATH's place in one step: on Linux ``renameat2(RENAME_EXCHANGE)`` swaps the
    two directories, and the old bundle, now under the staging name, is removed. Where
    the exchange is unavailable (another system, or a file system that refuses it), the
@@ -23,7 +24,7 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -56,13 +57,17 @@ def prepare_output(argument: str, root: Path | None = None) -> Path:
 
 
 def write_files(
-    everything: dict[str, bytes], out: str | os.PathLike[str], root: Path | None = None
+    everything: Iterable[tuple[str, bytes]],
+    out: str | os.PathLike[str],
+    root: Path | None = None,
 ) -> None:
-    """Put ``everything`` (file name -> bytes) at ``out`` as one directory, replacing the
-    bundle there, if any, in one step.
+    """Put ``everything`` (file name, bytes) at ``out`` as one directory, replacing the
+    bundle there, if any, in one step. Each file is written as ``everything`` yields it,
+    under the lock, and nothing is swapped in until the last one is written.
 
     Raises OutputError when ``out`` is a place a bundle may not replace, or the file
-    system refuses the writing; what was at ``out`` is then left as it was.
+    system refuses the writing; what was at ``out`` is then left as it was, as it is
+    when making ``everything`` raises.
     """
     shown = os.fspath(out)
     path = locate(shown)
@@ -124,13 +129,16 @@ def _writers_take_turns(directory: Path) -> Iterator[None]:
         os.close(descriptor)
 
 
-def _stage(path: Path, everything: dict[str, bytes]) -> Path:
-    """Write every file into a new staging directory beside ``path``."""
+def _stage(path: Path, everything: Iterable[tuple[str, bytes]]) -> Path:
+    """Write every file into a new staging directory beside ``path``, each as it comes."""
     staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.{STAGING}-", dir=path.parent))
     try:
-        for name, data in everything.items():
+        made = {staging}
+        for name, data in everything:
             target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             target.write_bytes(data)
         staging.chmod(0o755)  # mkdtemp's 0700 would keep consumers out
     except BaseException:

@@ -16,7 +16,7 @@ from validator.cli.display import printable
 from validator.cli.reporters import REPORTERS
 from validator.consume import signing
 from validator.findings import Severity
-from validator.publish.bundle import build_bundle, write_bundle
+from validator.publish.bundle import publish_bundle
 from validator.publish.output import OutputError
 from validator.publish.provenance import SourceDateEpochError, read_provenance, source_date_epoch
 from validator.publish.write import prepare_output
@@ -76,23 +76,27 @@ def run(args: argparse.Namespace) -> int:
         # From the very bytes the bundle holds, so its revision claim is about them.
         provenance = read_provenance(root, report.digests)
     try:
-        files, manifest = build_bundle(
-            report.repository,
-            report.organization,
-            report.digests,
-            provenance,
-            args.as_of,
-            report.documents.of,
-        )
+        with _callers_to_fix():
+            # Each file is written as it is built; a document that cannot be read back
+            # as validated stops the writing, and what was at the output is kept.
+            listing = publish_bundle(
+                report.repository,
+                report.organization,
+                report.digests,
+                provenance,
+                args.output,
+                key,
+                root,
+                args.as_of,
+                report.documents.of,
+            )
     except DocumentChanged as error:
         print(f"policyrepo: bundle not written: {printable(str(error))}", file=sys.stderr)
         return options.EXIT_FINDINGS
-    with _callers_to_fix():
-        write_bundle(files, manifest, args.output, key, root)
     signed = " and signed" if key else ""
-    policies = sum(name.startswith("policies/") for name in files)
+    policies = listing.counts["policies"]
     print(
-        f"wrote {args.output.rstrip('/')}/: {len(files) + 1} files{signed}, "
+        f"wrote {args.output.rstrip('/')}/: {len(listing.files) + 1} files{signed}, "
         f"{policies} polic{'y' if policies == 1 else 'ies'}"
     )
     return options.EXIT_OK
