@@ -548,8 +548,9 @@ def _cell(target: Target, benches: dict[str, Bench], size: str, value: float | N
     if value is None:
         return ""
     cpu = target.cpu(benches, size) if target.cpu else None
-    shown = f"{value:.2f}{target.unit}"
-    return shown if cpu is None else f"{shown} (CPU {cpu:.2f}{target.unit})"
+    # Three significant digits: 0.054 against a target of 0.05 must not read as 0.05.
+    shown = f"{value:.3g}{target.unit}"
+    return shown if cpu is None else f"{shown} (CPU {cpu:.3g}{target.unit})"
 
 
 def _revision() -> str:
