@@ -24,7 +24,10 @@ INVALID = sorted(path.parent for path in (FIXTURES / "invalid").glob("*/*/expect
 
 
 def run_json(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict]:
-    code = main(["validate", "--root", str(root), "--format", "json", "--today", TODAY])
+    # --no-cache: a fixture is read, never written to (the cache would go in its root).
+    code = main(
+        ["validate", "--root", str(root), "--format", "json", "--today", TODAY, "--no-cache"]
+    )
     return code, json.loads(capsys.readouterr().out)
 
 

@@ -17,7 +17,7 @@ import pytest
 from tests.conftest import SEED, TIMELINE
 from validator.check import file_index, source
 from validator.check import validate as validate_module
-from validator.cli import EXIT_INCOMPLETE, main
+from validator.cli import EXIT_INCOMPLETE, main, options
 
 QUESTIONS = [
     ["lookup", "CPT", "97545", "--on", "2012-06-01"],
@@ -81,3 +81,24 @@ def test_a_warm_answer_still_says_files_have_errors(
     assert main([*argv, *cache]) == EXIT_INCOMPLETE
     assert capsys.readouterr() == cold
     assert "1 file with errors; answers may be incomplete" in cold.err
+
+
+def test_a_warm_lookup_reads_only_the_policies_listing_the_code(
+    seeded: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["lookup", "CPT", "97545", "--root", str(seeded), "--on", "2012-06-01"]
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    cold = main([*argv, *cache]), capsys.readouterr()
+    forbid_checking(monkeypatch)
+    monkeypatch.setattr(options, "validate", None)  # the whole repository is not loaded
+    read: list[str] = []
+    cached = validate_module._cached
+    monkeypatch.setattr(
+        validate_module, "_cached", lambda c, key, path: read.append(path) or cached(c, key, path)
+    )
+    assert (main([*argv, *cache]), capsys.readouterr()) == cold
+    assert read, "the policy listing the code is read from the cache"
+    assert all(path.startswith("policies/0324/") for path in read), read

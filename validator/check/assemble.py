@@ -76,16 +76,22 @@ def check_repository(
     return [finding for check in REPOSITORY_CHECKS for finding in check(repository, today, places)]
 
 
-def assemble(
-    paths: list[str],
-    checked: list[FileResult],
-    keys: list[str] | None,
-    today: date,
-    report_on: set[str] | None = None,
-    cache: Cache | None = None,
-) -> Report:
-    """The repository the files' results make up, and every finding: the files' own,
-    then the repository-wide rules' (from the cache, for the same files on the same day)."""
+@dataclass
+class Gathered:
+    """What the files' results bring to a run: their findings, the model they make up,
+    and the positions the repository-wide rules report at."""
+
+    findings: list[Finding]
+    versions: list[Version]
+    repository: Repository
+    organization: dict[str, Any] | None
+    places: dict[str, dict[str, Position]]
+
+
+def gather(paths: list[str], checked: list[FileResult]) -> Gathered:
+    """The model the files' results make up: a version for each file that matched the
+    schema, and for each that did not, the date its name gives (it still ends the window
+    of the version before it)."""
     findings: list[Finding] = []
     versions: list[Version] = []
     retirements: list[Retirement] = []
@@ -109,10 +115,25 @@ def assemble(
     repository = Repository.build(
         versions, retirements, Organization.from_document(organization), unreadable
     )
+    return Gathered(findings, versions, repository, organization, places)
+
+
+def assemble(
+    paths: list[str],
+    checked: list[FileResult],
+    keys: list[str] | None,
+    today: date,
+    report_on: set[str] | None = None,
+    cache: Cache | None = None,
+) -> Report:
+    """The repository the files' results make up, and every finding: the files' own,
+    then the repository-wide rules' (from the cache, for the same files on the same day)."""
+    gathered = gather(paths, checked)
+    findings, versions, repository = gathered.findings, gathered.versions, gathered.repository
     snapshot = _snapshot_of(paths, keys, today)
     known = load_findings(cache, snapshot) if cache is not None and snapshot else None
     if known is None:
-        findings.extend(check_repository(repository, today, Places(places)))
+        findings.extend(check_repository(repository, today, Places(gathered.places)))
         findings = _no_overwriting_hints(findings, versions, set(paths))
         findings.sort()
         if cache is not None and snapshot:
@@ -124,7 +145,7 @@ def assemble(
     if report_on is not None:
         findings = [finding for finding in findings if finding.path in report_on]
     count = len(paths) if report_on is None else len(report_on & set(paths))
-    return Report(findings, count, repository, organization)
+    return Report(findings, count, repository, gathered.organization)
 
 
 def _snapshot_of(paths: list[str], keys: list[str] | None, today: date) -> str:

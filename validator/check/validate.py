@@ -15,8 +15,15 @@ from datetime import date
 from pathlib import Path
 
 from validator.check import results
-from validator.check.assemble import REPOSITORY_CHECKS, Report, assemble, check_repository
+from validator.check.assemble import (
+    REPOSITORY_CHECKS,
+    Report,
+    assemble,
+    check_repository,
+    gather,
+)
 from validator.check.cache import Cache
+from validator.check.code_map import files_for, map_key, store_code_map
 from validator.check.documents import Documents
 from validator.check.file_index import FileIndex, Status, status_of
 from validator.check.parallel import Progress, check_files, unseen
@@ -120,6 +127,7 @@ def validate(
     findings_only: bool = False,
     with_sources: bool = True,
     with_digests: bool = False,
+    code_map: bool = False,
 ) -> Report:
     """Validate the whole repository, or report only on the files and directories named.
 
@@ -130,6 +138,8 @@ def validate(
     and an unchanged file is not even read: its results, model included, are cached;
     ``with_digests`` reads every file for what a bundle records of it. With a cache the
     model keeps each version's document trimmed; ``Report.documents`` reads it whole.
+    With ``code_map``, the cache keeps which files answer for each code
+    (:func:`validate_for_code`).
     """
     today = today or date.today()
     paths, findings = discover(root)
@@ -188,6 +198,8 @@ def validate(
     )
     if index is not None:
         _remember(index, keys, statuses, set(to_read), set(every))
+    if code_map and cache is not None and report_on is None and len(every) == len(paths):
+        store_code_map(cache, map_key(keys.items()), report.repository, paths)
     return replace(
         report,
         findings=sorted(findings + report.findings),
@@ -195,6 +207,47 @@ def validate(
         sources=kept,
         digests=digests,
         documents=Documents(cache, keys, root),
+    )
+
+
+def validate_for_code(
+    root: Path, system: str, code: str, on: date, today: date, checking: Checking
+) -> Report | None:
+    """What a lookup of one code on ``on`` needs, when the cache has it all: the findings
+    of the whole repository (every file unchanged since a run judged them today), and
+    the model of only the policies with a version listing the code around that day,
+    built from their cached results. None when anything is missing: a file changed or
+    unknown to the file index, no run judged these files today, no code map stored by
+    ``validate(code_map=True)`` for them, or an entry gone; the caller then validates.
+    """
+    cache = checking.cache
+    if cache is None:
+        return None
+    paths, findings = discover(root)
+    index = FileIndex.load(cache.directory, root, cache.environment)
+    keys = {path: index.key(path, status_of(root, path)) for path in paths}
+    known_keys = {path: key for path, key in keys.items() if key is not None}
+    if len(known_keys) != len(paths):
+        return None
+    known = load_findings(cache, snapshot_key(known_keys.items(), today))
+    if known is None:
+        return None
+    listing = files_for(cache, map_key(known_keys.items()), system, code, on)
+    if listing is None or not set(listing.paths) <= known_keys.keys():
+        return None
+    order = {path: place for place, path in enumerate(paths)}
+    wanted = sorted(set(listing.paths), key=order.__getitem__)  # the order a run reads them
+    results = [_cached(cache, known_keys[path], path) for path in wanted]
+    checked = [result.trimmed() for result in results if result is not None]
+    if len(checked) != len(wanted):
+        return None
+    gathered = gather(wanted, checked)
+    return Report(
+        sorted(findings + known),
+        len(paths),
+        gathered.repository,
+        gathered.organization,
+        documents=Documents(cache, {path: known_keys[path] for path in wanted}, root),
     )
 
 

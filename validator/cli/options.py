@@ -23,7 +23,7 @@ from pathlib import Path
 
 from validator.check.cache import CacheRefused, open_cache
 from validator.check.parallel import available_cores
-from validator.check.validate import Checking, validate
+from validator.check.validate import Checking, Report, validate, validate_for_code
 from validator.cli.progress import Progress
 from validator.findings import Severity
 from validator.model.timeline import Repository
@@ -160,6 +160,24 @@ def load_repository(args: argparse.Namespace) -> Loaded:
     report = validate(
         root, None, getattr(args, "today", None), checking(args, root), with_sources=False
     )
+    return _loaded(report)
+
+
+def load_for_code(args: argparse.Namespace, system: str, code: str, on: date) -> Loaded:
+    """The model a lookup of one code on ``on`` answers from: with the cache, when no file
+    changed since a run judged them today, only the policies listing the code around
+    that day, from their cached results; otherwise the whole repository, and the cache
+    then keeps which files answer for each code, for the next lookup."""
+    root = repository_root(args)
+    how = checking(args, root)
+    today = getattr(args, "today", None) or date.today()
+    report = validate_for_code(root, system, code, on, today, how)
+    if report is None:
+        report = validate(root, None, today, how, with_sources=False, code_map=True)
+    return _loaded(report)
+
+
+def _loaded(report: Report) -> Loaded:
     broken = len({f.path for f in report.findings if f.severity is Severity.ERROR})
     if broken:
         print(

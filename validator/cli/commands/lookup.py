@@ -120,10 +120,10 @@ def run(args: argparse.Namespace) -> int:
     code = args.code.strip().upper()
     on = args.on or date.today()
     context = context_of(args, on)
-    loaded = options.load_repository(args)
     role = SYSTEMS[system].role
     if args.format == "crd" and role != "service":
         raise options.UsageError("--format crd answers for services (CPT, HCPCS, procedures)")
+    loaded = options.load_for_code(args, system, code, on)
     answered, output = _answer(loaded.repository, role, system, code, on, context, args.format)
     sys.stdout.write(output)
     return loaded.exit_code(answered)
