@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -17,12 +18,14 @@ import pytest
 from tests.check.test_cache import FIXTURE_REPOSITORIES, cached, snapshot
 from tests.conftest import MINIMAL, SEED, TIMELINE, tree
 from tests.publish.coverage_example import write_example
-from validator.check import parallel
+from validator.check import parallel, results
 from validator.check import validate as validate_module
+from validator.check.cache import CacheRefused
 from validator.check.parallel import MIN_FILES_FOR_WORKERS, Progress, available_cores, check_files
 from validator.check.source import FileResult
 from validator.check.validate import Checking, validate
 from validator.cli import main
+from validator.cli.commands import bundle as bundle_command
 from validator.read.files import SourceFile
 
 TODAY = date(2020, 6, 1)
@@ -169,6 +172,36 @@ def test_bundles_are_byte_identical_however_files_were_checked(
     for index, options in enumerate(runs):
         assert bundle(root, tmp_path / f"run{index}", *options) == expected, options
     assert "policies/" in "".join(expected)
+    capsys.readouterr()
+
+
+def spill_refused(*_: object, **__: object) -> None:
+    raise CacheRefused("no room")
+
+
+def test_a_bundle_without_a_cache_spills_to_a_directory_it_deletes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--no-cache keeps each document trimmed and reads it back from a temporary spill,
+    removed when the run ends; with no spill the documents are kept whole: the same bytes."""
+    root = tmp_path / "repo"
+    write_example(root)
+    spills = tmp_path / "tmp"
+    spills.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spills))
+    read_back: list[str] = []
+    whole_document = results.whole_document
+    monkeypatch.setattr(
+        results, "whole_document", lambda text: read_back.append(text) or whole_document(text)
+    )
+    spilled = bundle(root, tmp_path / "spilled", "--no-cache")
+    assert read_back, "the documents were read back from the spill"
+    assert list(spills.iterdir()) == [], "the spill is deleted"
+    monkeypatch.setattr(bundle_command, "open_cache", spill_refused)
+    read_back.clear()
+    assert bundle(root, tmp_path / "whole", "--no-cache") == spilled
+    assert read_back == [], "without a spill the documents are kept whole"
+    assert not (root / ".policyrepo-cache").exists(), "--no-cache writes no cache in the root"
     capsys.readouterr()
 
 

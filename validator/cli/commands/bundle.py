@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from validator.check.cache import CacheRefused, open_cache
 from validator.check.documents import DocumentChanged
-from validator.check.validate import validate
+from validator.check.validate import Checking, validate
 from validator.cli import options
 from validator.cli.display import printable
 from validator.cli.reporters import REPORTERS
@@ -59,40 +62,39 @@ def run(args: argparse.Namespace) -> int:
         prepare_output(args.output, root)
         key = signing.load_private_key(Path(args.sign)) if args.sign else None
         source_date_epoch()
-    # No bytes kept: what the bundle records of each file is read as it is checked.
-    report = validate(
-        root, None, args.today, options.checking(args, root), with_sources=False, with_digests=True
-    )
-    errors = report.counts()[Severity.ERROR]
-    if errors:
-        sys.stderr.write(REPORTERS["text"](report))
-        print(
-            f"policyrepo: bundle not written: the repository has {errors} "
-            f"error{'s' if errors != 1 else ''}; fix them and run again",
-            file=sys.stderr,
-        )
-        return options.EXIT_FINDINGS
-    with _callers_to_fix():
-        # From the very bytes the bundle holds, so its revision claim is about them.
-        provenance = read_provenance(root, report.digests)
-    try:
-        with _callers_to_fix():
-            # Each file is written as it is built; a document that cannot be read back
-            # as validated stops the writing, and what was at the output is kept.
-            listing = publish_bundle(
-                report.repository,
-                report.organization,
-                report.digests,
-                provenance,
-                args.output,
-                key,
-                root,
-                args.as_of,
-                report.documents.of,
+    with _checking(args, root) as checking:
+        # No bytes kept: what the bundle records of each file is read as it is checked.
+        report = validate(root, None, args.today, checking, with_sources=False, with_digests=True)
+        errors = report.counts()[Severity.ERROR]
+        if errors:
+            sys.stderr.write(REPORTERS["text"](report))
+            print(
+                f"policyrepo: bundle not written: the repository has {errors} "
+                f"error{'s' if errors != 1 else ''}; fix them and run again",
+                file=sys.stderr,
             )
-    except DocumentChanged as error:
-        print(f"policyrepo: bundle not written: {printable(str(error))}", file=sys.stderr)
-        return options.EXIT_FINDINGS
+            return options.EXIT_FINDINGS
+        with _callers_to_fix():
+            # From the very bytes the bundle holds, so its revision claim is about them.
+            provenance = read_provenance(root, report.digests)
+        try:
+            with _callers_to_fix():
+                # Each file is written as it is built; a document that cannot be read back
+                # as validated stops the writing, and what was at the output is kept.
+                listing = publish_bundle(
+                    report.repository,
+                    report.organization,
+                    report.digests,
+                    provenance,
+                    args.output,
+                    key,
+                    root,
+                    args.as_of,
+                    report.documents.of,
+                )
+        except DocumentChanged as error:
+            print(f"policyrepo: bundle not written: {printable(str(error))}", file=sys.stderr)
+            return options.EXIT_FINDINGS
     signed = " and signed" if key else ""
     policies = listing.counts["policies"]
     print(
@@ -100,6 +102,24 @@ def run(args: argparse.Namespace) -> int:
         f"{policies} polic{'y' if policies == 1 else 'ies'}"
     )
     return options.EXIT_OK
+
+
+@contextmanager
+def _checking(args: argparse.Namespace, root: Path) -> Iterator[Checking]:
+    """How the files are checked. With --no-cache nothing is reused or kept, yet each
+    file's results are spilled to a temporary directory of the run's own, deleted when it
+    ends: the model then keeps each document trimmed and the writing reads each whole
+    one back, so memory does not grow with the text of the policies."""
+    checking = options.checking(args, root)
+    if checking.cache is not None:
+        yield checking
+        return
+    with tempfile.TemporaryDirectory(prefix="policyrepo-bundle-") as spill:
+        try:
+            cache = open_cache(root, Path(spill))
+        except CacheRefused:
+            cache = None  # no room for it: the documents are kept whole instead
+        yield replace(checking, cache=cache)
 
 
 @contextmanager
