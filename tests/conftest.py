@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from validator.cli import main
+from validator.cli.options import CACHE_DIR_VARIABLE
 
 #: The repository root: policies/, schema/, docs/ and README.md of this project.
 ROOT = Path(__file__).parent.parent
@@ -15,6 +16,21 @@ FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = FIXTURES / "valid" / "minimal" / "policies" / "0100"
 #: A repository with a consolidation, a future-effective version and retirements.
 TIMELINE = FIXTURES / "valid" / "timeline"
+
+
+@pytest.fixture(autouse=True)
+def cache_outside_the_project(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Commands run on the fixtures keep their cache in a temporary directory, not in the
+    fixtures; tests of the default place use ``default_cache_place``."""
+    monkeypatch.setenv(CACHE_DIR_VARIABLE, str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture
+def default_cache_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache where it goes by default: in the repository root."""
+    monkeypatch.delenv(CACHE_DIR_VARIABLE)
 
 
 @pytest.fixture

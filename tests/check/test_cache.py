@@ -40,7 +40,8 @@ from validator.check.cache import (
     open_cache,
 )
 from validator.check.validate import Checking, FileResult, Report, check_source, validate
-from validator.cli import main
+from validator.cli import EXIT_USAGE, main
+from validator.cli.options import CACHE_DIR_VARIABLE
 from validator.model import codesets
 from validator.model.timeline import Retirement
 from validator.model.versions import Version
@@ -374,6 +375,7 @@ def test_a_linked_fan_out_directory_is_not_written_through(tmp_path: Path) -> No
 # --- The directory ---------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("default_cache_place")
 def test_a_new_cache_says_what_it_is(repo: Path) -> None:
     assert main(["validate", "--root", str(repo), "--today", "2020-06-01"]) == 0
     directory = repo / CACHE_DIR_NAME
@@ -385,6 +387,7 @@ def test_a_new_cache_says_what_it_is(repo: Path) -> None:
     assert len(entries(directory)) == 1
 
 
+@pytest.mark.usefixtures("default_cache_place")
 def test_no_cache_writes_nothing(repo: Path, tmp_path: Path) -> None:
     before = sorted(repo.rglob("*"))
     assert main(["validate", "--root", str(repo), "--no-cache", "--today", "2020-06-01"]) == 0
@@ -401,6 +404,7 @@ def test_cache_dir_moves_it(repo: Path, tmp_path: Path) -> None:
     assert main(["review", *arguments]) == 0  # the query commands take it too
 
 
+@pytest.mark.usefixtures("default_cache_place")
 def test_the_cache_is_never_read_as_part_of_the_repository(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -416,6 +420,7 @@ def test_the_cache_is_never_read_as_part_of_the_repository(
     assert not inside.exists()
 
 
+@pytest.mark.usefixtures("default_cache_place")
 def test_a_directory_of_other_files_is_refused_and_left_alone(
     repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -432,6 +437,7 @@ def test_a_directory_of_other_files_is_refused_and_left_alone(
         open_cache(repo, other)
 
 
+@pytest.mark.usefixtures("default_cache_place")
 def test_a_linked_default_cache_is_not_used(
     repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -443,6 +449,7 @@ def test_a_linked_default_cache_is_not_used(
     assert list(target.iterdir()) == []
 
 
+@pytest.mark.usefixtures("default_cache_place")
 def test_a_cache_that_cannot_be_created_is_passed_over(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -452,6 +459,7 @@ def test_a_cache_that_cannot_be_created_is_passed_over(
     assert (repo / CACHE_DIR_NAME).read_text() == "a file where the cache would go"
 
 
+@pytest.mark.usefixtures("default_cache_place")
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_a_cache_committed_to_the_repository_is_not_trusted(
     repo: Path, capsys: pytest.CaptureFixture[str]
@@ -541,3 +549,27 @@ def test_two_runs_at_once_share_one_cache(tmp_path: Path) -> None:
     for entry in entries(directory):
         assert cache.load(entry.stem, _path_of(entry)) is not None
     assert not list(directory.glob("*/*.tmp"))
+
+
+def test_the_environment_moves_the_cache_and_the_option_wins(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_DIR_VARIABLE, str(tmp_path / "from-environment"))
+    assert main(["validate", "--root", str(repo), "--today", "2020-06-01"]) == 0
+    assert (tmp_path / "from-environment" / TAG_NAME).is_file()
+    assert not (repo / CACHE_DIR_NAME).exists()
+    option = ["--cache-dir", str(tmp_path / "from-option")]
+    assert main(["validate", "--root", str(repo), "--today", "2020-06-01", *option]) == 0
+    assert (tmp_path / "from-option" / TAG_NAME).is_file()
+
+
+def test_a_refused_cache_from_the_environment_names_the_variable(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    (taken / "notes.txt").write_text("someone else's")
+    monkeypatch.setenv(CACHE_DIR_VARIABLE, str(taken))
+    assert main(["validate", "--root", str(repo)]) == EXIT_USAGE
+    assert f"{CACHE_DIR_VARIABLE}={taken}" in capsys.readouterr().err
+    assert sorted(path.name for path in taken.iterdir()) == ["notes.txt"]

@@ -147,7 +147,7 @@ def bundle(root: Path, out: Path, *options: str) -> dict[str, bytes]:
     return tree(out)
 
 
-@pytest.mark.usefixtures("any_size")
+@pytest.mark.usefixtures("any_size", "default_cache_place")
 @pytest.mark.parametrize("example", ["generated", "coverage", "timeline"])
 def test_bundles_are_byte_identical_however_files_were_checked(
     example: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -15,6 +15,7 @@ Exit codes (also in the README):
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -33,6 +34,9 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 EXIT_INCOMPLETE = 4
+
+#: Where the cache goes when --cache-dir does not say (as MYPY_CACHE_DIR does for mypy).
+CACHE_DIR_VARIABLE = "POLICYREPO_CACHE_DIR"
 
 
 class UsageError(Exception):
@@ -94,7 +98,8 @@ def add_checking(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--cache-dir",
         metavar="DIR",
-        help="keep each file's results in DIR (default: .policyrepo-cache in the root)",
+        help="keep each file's results in DIR (default: $POLICYREPO_CACHE_DIR, or "
+        ".policyrepo-cache in the root)",
     )
     parser.add_argument(
         "--no-cache", action="store_true", help="check every file, and keep no results"
@@ -121,11 +126,15 @@ def checking(args: argparse.Namespace, root: Path) -> Checking:
     if getattr(args, "no_cache", False):
         return Checking(None, jobs, progress)
     given = getattr(args, "cache_dir", None)
+    named = f"--cache-dir {given}"
+    if not given and os.environ.get(CACHE_DIR_VARIABLE):
+        given = os.environ[CACHE_DIR_VARIABLE]
+        named = f"{CACHE_DIR_VARIABLE}={given}"
     try:
         cache = open_cache(root, Path(given) if given else None)
     except CacheRefused as error:
         if given:
-            raise UsageError(f"--cache-dir {given}: {error}") from None
+            raise UsageError(f"{named}: {error}") from None
         print(f"policyrepo: note: no cache this run: {error}", file=sys.stderr)
         return Checking(None, jobs, progress)
     return Checking(cache, jobs, progress)
