@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from validator.cli import main
 from validator.cli.options import CACHE_DIR_VARIABLE
+from validator.model import codesets
 
 #: The repository root: policies/, schema/, docs/ and README.md of this project.
 ROOT = Path(__file__).parent.parent
@@ -25,6 +27,14 @@ def cache_outside_the_project(
     """Commands run on the fixtures keep their cache in a temporary directory, not in the
     fixtures; tests of the default place use ``default_cache_place``."""
     monkeypatch.setenv(CACHE_DIR_VARIABLE, str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture(autouse=True)
+def code_sets_from_the_packages() -> Iterator[None]:
+    """A command keeps the ICD code sets in its cache for the rest of the process: each
+    test starts from the packages, as a new process does."""
+    yield
+    codesets.keep_editions_in(None)
 
 
 @pytest.fixture

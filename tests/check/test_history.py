@@ -11,6 +11,8 @@ import pytest
 
 from tests.conftest import SEED
 from validator.cli import main
+from validator.cli.commands import validate as validate_command
+from validator.read import revision
 
 SEED_PATH = "policies/0324/2011-04-15.yaml"
 
@@ -278,3 +280,28 @@ def test_an_unknown_base_is_a_usage_error(seeded: Path, capsys: pytest.CaptureFi
     assert main(["validate", "--base", "no-such-branch", "--root", str(seeded)]) == 2
     assert "--base no-such-branch" in capsys.readouterr().err
     assert main(["diff", "--not-a-rev", "--root", str(seeded)]) == 2
+
+
+def test_the_base_is_read_a_batch_at_a_time_and_only_a_changed_text_again(
+    seeded: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large repository's base never sits in memory whole: its files are checked a
+    batch at a time, and the text of a changed version is read from git again."""
+    for number in ("0401", "0402", "0403"):
+        (seeded / "policies" / number).mkdir()
+        text = SEED.read_text().replace('number: "0324"', f'number: "{number}"')
+        (seeded / "policies" / number / SEED.name).write_text(text)
+    commit(seeded, "three more")
+    version = seeded / SEED_PATH
+    version.write_text(version.read_text().replace("under many benefit", "under most benefit", 1))
+    argv = ("validate", "--base", "HEAD", "--today", "2026-11-29", "--no-cache")
+    expected = run(seeded, capsys, *argv)
+    assert "history-rewritten" in expected[1]
+    read: list[int] = []
+    blobs = revision._blobs
+    monkeypatch.setattr(
+        revision, "_blobs", lambda root, wanted: read.append(len(wanted)) or blobs(root, wanted)
+    )
+    monkeypatch.setattr(validate_command, "BATCH_FILES", 2)
+    assert run(seeded, capsys, *argv) == expected
+    assert read == [2, 2, 1], "two batches of two files, then the changed version's text"

@@ -29,8 +29,7 @@ FORMS = {
 
 
 def _clear_caches() -> None:
-    codesets.known_codes.cache_clear()
-    codesets._editions.cache_clear()
+    codesets.keep_editions_in(None)  # no store, and nothing read kept
 
 
 @pytest.fixture

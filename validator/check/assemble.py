@@ -9,7 +9,7 @@ cached (``check.snapshot``): their findings would be the same.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -54,8 +54,9 @@ class Report:
     files: int
     repository: Repository = field(default_factory=lambda: Repository({}))
     organization: dict[str, Any] | None = None
-    #: The bytes of the files read, by path, when the run was asked to keep them.
-    sources: dict[str, bytes] = field(default_factory=dict)
+    #: The bytes of the files checked, by path, when the run was asked for them (read
+    #: again when asked for, unless they were given to it).
+    sources: Mapping[str, bytes] = field(default_factory=dict)
     #: What a bundle records of every file, when the run was asked for it.
     digests: dict[str, SourceDigest] = field(default_factory=dict)
     #: The whole document of each version, where the model keeps it trimmed.

@@ -10,6 +10,7 @@ every version that passed, with the positions each file's check looked up for th
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -31,7 +32,7 @@ from validator.check.selection import select
 from validator.check.snapshot import load_findings, snapshot_key
 from validator.check.source import VERSION_CHECKS, FileResult, check_source, listed
 from validator.findings import Finding
-from validator.read.files import SourceDigest, SourceFile, discover, read_source
+from validator.read.files import SourceDigest, SourceFile, WorkTreeBytes, discover, read_source
 
 #: Files read and checked at a time. A batch's bytes are dropped once it is checked, so
 #: a run holds one batch of files, not the repository.
@@ -48,6 +49,7 @@ __all__ = [
     "check_source",
     "listed",
     "validate",
+    "validate_batches",
     "validate_sources",
 ]
 
@@ -60,6 +62,10 @@ class Checking:
     cache: Cache | None = None
     jobs: int = 1
     progress: Progress = field(default=unseen, compare=False)
+    #: Without a cache, keep each version's whole document in the model (for a bundle,
+    #: which has nowhere else to read it back from); otherwise the model keeps it
+    #: trimmed, as it does with a cache, and memory does not grow with the text.
+    whole_documents: bool = True
 
 
 def check_sources(
@@ -74,7 +80,10 @@ def check_sources(
     checking = checking or Checking()
     cache = checking.cache
     if cache is None:
-        return [result for result, _ in check_files(sources, checking.jobs, checking.progress)]
+        checked = check_files(sources, checking.jobs, checking.progress)
+        if checking.whole_documents:
+            return [result for result, _ in checked]
+        return [result.trimmed() for result, _ in checked]
     keys = keys or [cache.key(source) for source in sources]
     found = [_cached(cache, key, source.path) for key, source in zip(keys, sources, strict=True)]
     unknown = [index for index, result in enumerate(found) if result is None]
@@ -118,6 +127,29 @@ def validate_sources(
     return replace(report, sources={source.path: source.raw for source in sources})
 
 
+def validate_batches(
+    batches: Iterable[list[SourceFile]],
+    today: date,
+    checking: Checking | None = None,
+    findings: Iterable[Finding] = (),
+) -> Report:
+    """Check files that arrive a batch at a time (a revision's, read from git), then the
+    repository they make up: only one batch's bytes are held at once, and none kept.
+    ``findings`` are those about files that could not be read."""
+    checking = checking or Checking()
+    cache = checking.cache
+    paths: list[str] = []
+    checked: list[FileResult] = []
+    keys: list[str] = []
+    for batch in batches:
+        batch_keys = [cache.key(source) for source in batch] if cache is not None else None
+        checked += check_sources(batch, checking, batch_keys)
+        paths += [source.path for source in batch]
+        keys += batch_keys or []
+    report = assemble(paths, checked, keys if cache is not None else None, today, None, cache)
+    return replace(report, findings=sorted([*findings, *report.findings]))
+
+
 def validate(
     root: Path,
     arguments: list[str] | None = None,
@@ -134,8 +166,9 @@ def validate(
     ``checking`` says how files are checked: by default one at a time, none cached.
     The cache's file index knows which files are unchanged without reading them: with
     ``findings_only``, a run over unchanged files on a day already judged returns its
-    findings alone (no repository model). Without ``with_sources`` no bytes are kept,
-    and an unchanged file is not even read: its results, model included, are cached;
+    findings alone (no repository model). No bytes are kept, and an unchanged file is
+    not even read: its results, model included, are cached; ``with_sources`` gives
+    ``Report.sources``, which reads a file's bytes again when asked for them, and
     ``with_digests`` reads every file for what a bundle records of it. With a cache the
     model keeps each version's document trimmed; ``Report.documents`` reads it whole.
     With ``code_map``, the cache keeps which files answer for each code
@@ -162,11 +195,10 @@ def validate(
             return Report(sorted(findings + shown), files)
     results: dict[str, FileResult] = {}
     keys: dict[str, str] = {}
-    if cache is not None and not with_sources and not with_digests:
+    if cache is not None and not with_digests:
         for path, (key, result) in _unchanged_results(cache, known_keys).items():
             results[path], keys[path] = result.trimmed(), key
     to_read = [path for path in paths if path not in results]
-    kept: dict[str, bytes] = {}
     digests: dict[str, SourceDigest] = {}
     for start in range(0, len(to_read), BATCH_FILES):
         batch: list[SourceFile] = []
@@ -183,8 +215,6 @@ def validate(
             results[source.path] = result
             if batch_keys:
                 keys[source.path] = batch_keys[position]
-            if with_sources:
-                kept[source.path] = source.raw
             if with_digests:
                 digests[source.path] = SourceDigest.of(source.raw)
     every = [path for path in paths if path in results]
@@ -204,7 +234,7 @@ def validate(
         report,
         findings=sorted(findings + report.findings),
         files=files,
-        sources=kept,
+        sources=WorkTreeBytes(root, every) if with_sources else {},
         digests=digests,
         documents=Documents(cache, keys, root),
     )

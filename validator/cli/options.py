@@ -23,10 +23,12 @@ from datetime import date
 from pathlib import Path
 
 from validator.check.cache import CacheRefused, open_cache
+from validator.check.code_set_store import CachedEditions
 from validator.check.parallel import available_cores
 from validator.check.validate import Checking, Report, validate, validate_for_code
 from validator.cli.progress import Progress
 from validator.findings import Severity
+from validator.model import codesets
 from validator.model.timeline import Repository
 
 EXIT_OK = 0
@@ -120,11 +122,13 @@ def _positive(text: str) -> int:
 def checking(args: argparse.Namespace, root: Path) -> Checking:
     """How to check the files, from the options (a command without them gets the
     defaults: every core, the cache in the root). A cache that cannot be used is said on
-    stderr, and the run goes on without it; one given with --cache-dir is a usage error."""
+    stderr, and the run goes on without it; one given with --cache-dir is a usage error.
+    Without a cache the model keeps documents trimmed, as with one: no command but
+    ``bundle`` reads them whole, and it keeps a cache of its own (see its ``_checking``)."""
     jobs = getattr(args, "jobs", None) or available_cores()
     progress = Progress("checking", enabled=False if getattr(args, "quiet", False) else None)
     if getattr(args, "no_cache", False):
-        return Checking(None, jobs, progress)
+        return Checking(None, jobs, progress, whole_documents=False)
     given = getattr(args, "cache_dir", None)
     named = f"--cache-dir {given}"
     if not given and os.environ.get(CACHE_DIR_VARIABLE):
@@ -136,7 +140,9 @@ def checking(args: argparse.Namespace, root: Path) -> Checking:
         if given:
             raise UsageError(f"{named}: {error}") from None
         print(f"policyrepo: note: no cache this run: {error}", file=sys.stderr)
-        return Checking(None, jobs, progress)
+        return Checking(None, jobs, progress, whole_documents=False)
+    # The ICD code sets, read from their packages once, are kept in the cache too.
+    codesets.keep_editions_in(CachedEditions(cache))
     return Checking(cache, jobs, progress)
 
 

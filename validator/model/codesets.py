@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.machinery import ModuleSpec
 from pathlib import Path
+from typing import Protocol
 
 from validator.model.codesystems import SYSTEMS
 
@@ -46,13 +47,17 @@ def editions(system: str) -> tuple[str, ...] | None:
     return tuple(edition.name for edition in found) if found else None
 
 
-@cache  # callers ask once per code in a policy; the union of editions is built once
 def known_codes(system: str) -> frozenset[str] | None:
     """Every code of ``system``, headers included, in any installed edition.
 
     None when no data for the system is installed, so that callers can skip the check
     instead of reporting every code as unknown. Never raises ImportError.
     """
+    return _known(system)
+
+
+@cache  # callers ask once per code in a policy; the union of editions is built once
+def _known(system: str) -> frozenset[str] | None:
     found = _editions(system)
     if not found:
         return None
@@ -65,11 +70,38 @@ class _Edition:
     codes: frozenset[str]
 
 
+class EditionStore(Protocol):
+    """Where the editions read from the packages are kept between runs: reading them
+    takes about a second, and a run that checks one changed file would pay it each time.
+    ``load`` gives None when nothing (or nothing trustworthy) is kept."""
+
+    def load(self, system: str) -> list[tuple[str, list[str]]] | None: ...
+
+    def save(self, system: str, editions: list[tuple[str, list[str]]]) -> None: ...
+
+
+#: The store in use (one list item, so that it can be replaced without a global).
+_STORE: list[EditionStore] = []
+
+
+def keep_editions_in(store: EditionStore | None) -> None:
+    """Read and keep the editions through ``store`` from now on (None: read them from
+    the packages every run). The store must be keyed by the packages' versions."""
+    _STORE[:] = [store] if store is not None else []
+    _editions.cache_clear()
+    _known.cache_clear()
+
+
 @cache
 def _editions(system: str) -> tuple[_Edition, ...]:
     if system not in SYSTEMS_WITH_DATA:
         return ()
+    store = _STORE[0] if _STORE else None
+    kept = store.load(system) if store is not None else None
+    if kept is not None:
+        return tuple(_Edition(name, frozenset(codes)) for name, codes in kept)
     found: list[_Edition] = []
+    complete = True
     for source in _SOURCES:
         try:
             found.extend(source(system))
@@ -77,11 +109,14 @@ def _editions(system: str) -> tuple[_Edition, ...]:
             # The extra is installed but its data could not be read (a layout we do not
             # know, an unreadable file). Validation goes on without that source, but
             # silently passing every code would hide the problem, so say so.
+            complete = False
             warnings.warn(
                 f"could not read {system} codes from {source.__name__.strip('_')}: {error!r}",
                 RuntimeWarning,
                 stacklevel=3,  # the caller of known_codes() or editions()
             )
+    if store is not None and found and complete:  # a failure is said again next run
+        store.save(system, [(edition.name, sorted(edition.codes)) for edition in found])
     return tuple(found)
 
 

@@ -16,7 +16,7 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -325,3 +325,28 @@ def read_source(root: Path, path: str) -> SourceFile | Finding:
             path, 0, 0, f"cannot read: {error.strerror}", hint="check the file's permissions"
         )
     return SourceFile(path, raw)
+
+
+class WorkTreeBytes(Mapping[str, bytes]):
+    """The bytes of the work tree's files by path, each read again when asked for: a
+    comparison that needs the text of a few changed files holds only theirs. A file that
+    can no longer be read has no bytes (b"")."""
+
+    def __init__(self, root: Path, paths: list[str]) -> None:
+        self._root = root
+        self._paths = dict.fromkeys(paths)
+
+    def __getitem__(self, path: str) -> bytes:
+        if path not in self._paths:
+            raise KeyError(path)
+        source = read_source(self._root, path)
+        return source.raw if isinstance(source, SourceFile) else b""
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._paths

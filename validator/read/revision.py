@@ -2,14 +2,16 @@
 
 ``validate --base REV`` and ``diff`` compare the work tree with an earlier revision; the
 earlier one is read straight from git's object store: the revision's files under
-``policies/`` are listed with ``git ls-tree`` and their blobs read in one ``git cat-file
---batch`` process. What the work tree's reader refuses is refused here too: links,
-names with control characters, files over the size limit.
+``policies/`` are listed with ``git ls-tree`` and their blobs read by ``git cat-file
+--batch``, a batch of files at a time. What the work tree's reader refuses is refused
+here too: links, names with control characters, files over the size limit.
 """
 
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from validator.findings import Finding
@@ -77,12 +79,62 @@ def revision_sources(root: Path, revision: str) -> list[SourceFile | Finding]:
     """Every policy file the revision holds under ``root``'s ``policies/``, read, or the
     finding that says why it was not. ``HEAD`` of a repository with no commit yet holds
     nothing (the first commit's hook has nothing to compare with)."""
+    listing = revision_listing(root, revision)
+    found: list[SourceFile | Finding] = list(listing.findings)
+    for batch in listing.batches(len(listing.blobs) or 1):
+        found.extend(batch)
+    return found
+
+
+@dataclass(frozen=True)
+class RevisionListing:
+    """A revision's policy files: the blob of each that can be read, by path, and the
+    findings about those that cannot."""
+
+    root: Path
+    blobs: dict[str, str]
+    findings: list[Finding]
+
+    def batches(self, size: int) -> Iterator[list[SourceFile]]:
+        """The files, ``size`` at a time: only one batch's bytes are held at once."""
+        wanted = list(self.blobs.items())
+        for start in range(0, len(wanted), size):
+            yield _blobs(self.root, wanted[start : start + size])
+
+    def bytes(self) -> RevisionBytes:
+        return RevisionBytes(self.root, self.blobs)
+
+
+class RevisionBytes(Mapping[str, bytes]):
+    """The bytes of a revision's files by path, each read from git when asked for: a
+    comparison that needs the text of a few changed files holds only theirs."""
+
+    def __init__(self, root: Path, blobs: dict[str, str]) -> None:
+        self._root = root
+        self._blobs = blobs
+
+    def __getitem__(self, path: str) -> bytes:
+        oid = self._blobs[path]
+        return _blobs(self._root, [(path, oid)])[0].raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._blobs)
+
+    def __len__(self) -> int:
+        return len(self._blobs)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._blobs
+
+
+def revision_listing(root: Path, revision: str) -> RevisionListing:
+    """The policy files the revision holds, without reading them."""
     if revision == "HEAD" and _unborn(root):
-        return []
+        return RevisionListing(root, {}, [])
     commit = resolve(root, revision)
     listing = _git(root, "ls-tree", "-r", "-z", "--long", commit, "--", POLICIES_DIR)
-    wanted: list[tuple[str, str]] = []
-    found: list[SourceFile | Finding] = []
+    wanted: dict[str, str] = {}
+    found: list[Finding] = []
     for entry in listing.split(b"\0"):
         if not entry:
             continue
@@ -105,9 +157,8 @@ def revision_sources(root: Path, revision: str) -> list[SourceFile | Finding]:
                 )
             )
         else:
-            wanted.append((path, oid.decode("ascii")))
-    found.extend(_blobs(root, wanted))
-    return found
+            wanted[path] = oid.decode("ascii")
+    return RevisionListing(root, wanted, found)
 
 
 def _blobs(root: Path, wanted: list[tuple[str, str]]) -> list[SourceFile]:

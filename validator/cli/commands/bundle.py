@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from validator.check.cache import CacheRefused, open_cache
+from validator.check.cache import Cache, CacheRefused, open_cache
 from validator.check.documents import DocumentChanged
 from validator.check.validate import Checking, validate
 from validator.cli import options
@@ -116,10 +116,10 @@ def _checking(args: argparse.Namespace, root: Path) -> Iterator[Checking]:
         return
     with tempfile.TemporaryDirectory(prefix="policyrepo-bundle-") as spill:
         try:
-            cache = open_cache(root, Path(spill))
+            cache: Cache | None = open_cache(root, Path(spill))
         except CacheRefused:
             cache = None  # no room for it: the documents are kept whole instead
-        yield replace(checking, cache=cache)
+        yield replace(checking, cache=cache, whole_documents=cache is None)
 
 
 @contextmanager

@@ -9,12 +9,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from validator.check.validate import Checking, validate, validate_sources
+from validator.check.validate import BATCH_FILES, Checking, validate, validate_batches
 from validator.cli import diff_render, options
 from validator.model.diff import diff
 from validator.model.timeline import Repository
-from validator.read.files import SourceFile
-from validator.read.revision import RevisionError, revision_sources
+from validator.read.revision import RevisionError, revision_listing
 
 _RENDER = {
     "text": diff_render.diff_text,
@@ -43,12 +42,12 @@ def add_parser(commands: Any) -> None:
 
 
 def _at(root: Path, revision: str, today: date, checking: Checking) -> Repository:
+    """The model of a revision, its files read from git a batch at a time."""
     try:
-        read = revision_sources(root, revision)
+        listing = revision_listing(root, revision)
+        return validate_batches(listing.batches(BATCH_FILES), today, checking).repository
     except RevisionError as error:
         raise options.UsageError(f"{revision}: {error}") from None
-    sources = [source for source in read if isinstance(source, SourceFile)]
-    return validate_sources(sources, today, checking=checking).repository
 
 
 def run(args: argparse.Namespace) -> int:

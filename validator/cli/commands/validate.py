@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from validator.check.history import check_history
-from validator.check.validate import Checking, Report, validate, validate_sources
+from validator.check.validate import BATCH_FILES, Checking, Report, validate, validate_batches
 from validator.cli import options
 from validator.cli.reporters import REPORTERS, report_markdown
-from validator.read.files import SourceFile
-from validator.read.revision import RevisionError, revision_sources
+from validator.read.revision import RevisionError, revision_listing
 
 
 def add_parser(commands: Any) -> None:
@@ -73,13 +72,13 @@ def with_history(
 ) -> Report:
     """The report with what the change from ``base`` may not do."""
     try:
-        read = revision_sources(root, base)
+        listing = revision_listing(root, base)
+        # Most files are as they were at the base: their results come from the cache.
+        before = validate_batches(listing.batches(BATCH_FILES), today, checking)
     except RevisionError as error:
         raise options.UsageError(f"--base {base}: {error}") from None
-    sources = [source for source in read if isinstance(source, SourceFile)]
-    # Most files are as they were at the base: their results come from the cache.
-    before = validate_sources(sources, today, None, checking)
-    findings = check_history(before, report, today)
+    # The text of a changed version is read again, from git, to say where it changed.
+    findings = check_history(replace(before, sources=listing.bytes()), report, today)
     return replace(report, findings=sorted(report.findings + findings))
 
 
