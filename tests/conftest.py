@@ -30,9 +30,10 @@ def cache_outside_the_project(
 
 
 @pytest.fixture(autouse=True)
-def code_sets_from_the_packages() -> Iterator[None]:
-    """A command keeps the ICD code sets in its cache for the rest of the process: each
-    test starts from the packages, as a new process does."""
+def no_code_set_store_left_behind() -> Iterator[None]:
+    """A command keeps the ICD code sets it reads in its cache; the next test's commands
+    must not use a store in another test's directory. (What was read stays in memory,
+    as it would in one process: reading them again for each test would take minutes.)"""
     yield
     codesets.keep_editions_in(None)
 

@@ -23,8 +23,10 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def cache(tmp_path: Path) -> Iterator[Cache]:
+    codesets.forget_editions()  # read through the store, not from memory
     yield open_cache(tmp_path, tmp_path / "cache")
-    codesets.keep_editions_in(None)  # the next test reads the packages again
+    codesets.keep_editions_in(None)
+    codesets.forget_editions()  # nothing read here through a forged store stays
 
 
 def packages_unread(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -47,10 +49,12 @@ def test_editions_read_once_are_read_from_the_cache_after(
 ) -> None:
     codesets.keep_editions_in(None)
     expected = codesets.known_codes("ICD-9-CM"), codesets.editions("ICD-9-CM")
+    codesets.forget_editions()
     codesets.keep_editions_in(CachedEditions(cache))
     assert (codesets.known_codes("ICD-9-CM"), codesets.editions("ICD-9-CM")) == expected
     assert len(entries(cache)) == 1
-    codesets.keep_editions_in(CachedEditions(cache))  # a new run
+    codesets.forget_editions()  # a new process
+    codesets.keep_editions_in(CachedEditions(cache))
     packages_unread(monkeypatch)
     assert (codesets.known_codes("ICD-9-CM"), codesets.editions("ICD-9-CM")) == expected
     assert "V57.22" in (codesets.known_codes("ICD-9-CM") or ())

@@ -29,7 +29,8 @@ FORMS = {
 
 
 def _clear_caches() -> None:
-    codesets.keep_editions_in(None)  # no store, and nothing read kept
+    codesets.keep_editions_in(None)
+    codesets.forget_editions()
 
 
 @pytest.fixture

@@ -85,9 +85,13 @@ _STORE: list[EditionStore] = []
 
 
 def keep_editions_in(store: EditionStore | None) -> None:
-    """Read and keep the editions through ``store`` from now on (None: read them from
-    the packages every run). The store must be keyed by the packages' versions."""
+    """Read and keep the editions not yet read in this process through ``store`` (None:
+    read them from the packages). The store must be keyed by the packages' versions."""
     _STORE[:] = [store] if store is not None else []
+
+
+def forget_editions() -> None:
+    """Drop the editions read in this process: the next question reads them again."""
     _editions.cache_clear()
     _known.cache_clear()
 
