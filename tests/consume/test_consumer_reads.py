@@ -5,13 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import TIMELINE, build
+from tests.conftest import SEED, TIMELINE, build
+from validator.consume import consumer
 from validator.consume.consumer import CACHED_FILES, Bundle, BundleError
+from validator.consume.files import read_listed
 
 DAY = "2013-06-01"
 
@@ -152,3 +155,46 @@ def test_answers_are_copies_and_the_cache_is_bounded(out: Path) -> None:
     assert len(bundle.manifest["files"]) == 10
     assert bundle._read.cache_info().maxsize == CACHED_FILES <= 1000
     assert bundle._bytes.cache_info().maxsize == CACHED_FILES
+
+
+@pytest.fixture
+def two_titles(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A bundle where CPT 97545 is listed by two policies, and 22612 by one."""
+    root = tmp_path / "repo"
+    shutil.copytree(TIMELINE, root, ignore=shutil.ignore_patterns(".policyrepo-cache"))
+    for number, title in (("0324", "Work Hardening"), ("0999", "Work Conditioning")):
+        (root / "policies" / number).mkdir()
+        text = SEED.read_text(encoding="utf-8").replace('number: "0324"', f'number: "{number}"')
+        text = text.replace('\ntitle: "Work Hardening Programs"\n', f"\ntitle: {title}\n")
+        (root / "policies" / number / SEED.name).write_text(text, encoding="utf-8")
+    assert build(root, tmp_path / "dist") == 0
+    capsys.readouterr()
+    return tmp_path / "dist"
+
+
+@pytest.mark.parametrize(
+    ("code", "on", "policies"), [("97545", "2012-06-01", 2), ("22612", "2015-06-01", 1)]
+)
+def test_titles_from_the_catalog_are_those_of_the_policy_files(
+    two_titles: Path, monkeypatch: pytest.MonkeyPatch, code: str, on: str, policies: int
+) -> None:
+    """Answers from many policies take their titles from the catalog, from one policy
+    from its file: the answers are the same either way, and each reads only that."""
+    read: list[str] = []
+    monkeypatch.setattr(
+        consumer,
+        "read_listed",
+        lambda where, entry: read.append(entry.name) or read_listed(where, entry),
+    )
+    monkeypatch.setattr(consumer, "CATALOG_BYTES_PER_FILE", 0)  # never the catalog
+    from_files = Bundle.open(two_titles).lookup("CPT", code, on)
+    assert len({answer.policy for answer in from_files}) == policies
+    assert len({answer.title for answer in from_files}) == policies
+    assert consumer.CATALOG not in read
+    read.clear()
+    monkeypatch.setattr(consumer, "CATALOG_BYTES_PER_FILE", 10**12)  # the catalog for many
+    assert Bundle.open(two_titles).lookup("CPT", code, on) == from_files
+    titles_read = [
+        name for name in read if name == consumer.CATALOG or name.startswith("policies/")
+    ]
+    assert titles_read == ([consumer.CATALOG] if policies > 1 else ["policies/0518.json"])

@@ -262,3 +262,22 @@ def needing_prior_authorization(
             if within(coded.get("dates"), day)
         ]
     return sorted(found, key=lambda p: (p.system, p.code, p.policy, p.statement))
+
+
+def changes_in(catalog: dict[str, Any], day: str) -> list[Change]:
+    """From a bundle's catalog: versions taking effect and policies retiring after
+    ``day``, oldest first."""
+    changes = []
+    for entry in catalog["policies"]:
+        for version in entry["versions"]:
+            if version["window"]["start"] > day:
+                start = version["window"]["start"]
+                changes.append(Change(start, entry["number"], "version", version["version"]))
+        if entry["retired"] and entry["retired"] > day:
+            changes.append(Change(entry["retired"], entry["number"], "retired", None))
+    return sorted(changes, key=lambda c: (c.on, c.policy, c.kind))
+
+
+def titles_in(catalog: dict[str, Any]) -> dict[str, str]:
+    """From a bundle's catalog: every policy's title, by number."""
+    return {entry["number"]: str(entry["title"]) for entry in catalog["policies"]}

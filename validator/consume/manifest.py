@@ -74,12 +74,15 @@ class Manifest:
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    # Parsers disagree on which of two equal keys wins; a bundle never has them.
-    document: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in document:
-            raise ValueError(f"key {_quoted(key)} appears twice in one object")
-        document[key] = value
+    # Parsers disagree on which of two equal keys wins; a bundle never has them. The dict
+    # is built in C, and only an object that lost a key is searched for which one.
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"key {_quoted(key)} appears twice in one object")
+            seen.add(key)
     return document
 
 
