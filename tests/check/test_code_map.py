@@ -26,7 +26,8 @@ from hypothesis import strategies as st
 from tests.conftest import FIXTURES, SEED, TIMELINE
 from validator.check import code_map, file_index
 from validator.check import validate as validate_module
-from validator.check.cache import open_cache
+from validator.check.cache import Cache, open_cache
+from validator.check.source import FileResult
 from validator.check.validate import Checking, Report, validate, validate_for_code
 from validator.consume.coverage import Context
 from validator.model import resolve
@@ -142,9 +143,9 @@ def test_a_lookup_reads_only_the_policies_listing_the_code(
     read: list[str] = []
     cached = validate_module._cached
 
-    def counted(cache: object, key: str, path: str) -> object:
+    def counted(cache: Cache, key: str, path: str) -> FileResult | None:
         read.append(path)
-        return cached(cache, key, path)  # type: ignore[arg-type]
+        return cached(cache, key, path)
 
     monkeypatch.setattr(validate_module, "_cached", counted)
     monkeypatch.setattr(validate_module, "read_source", None)  # no policy file is read

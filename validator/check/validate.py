@@ -128,14 +128,10 @@ def validate_sources(
 
 
 def validate_batches(
-    batches: Iterable[list[SourceFile]],
-    today: date,
-    checking: Checking | None = None,
-    findings: Iterable[Finding] = (),
+    batches: Iterable[list[SourceFile]], today: date, checking: Checking | None = None
 ) -> Report:
     """Check files that arrive a batch at a time (a revision's, read from git), then the
-    repository they make up: only one batch's bytes are held at once, and none kept.
-    ``findings`` are those about files that could not be read."""
+    repository they make up: only one batch's bytes are held at once, and none kept."""
     checking = checking or Checking()
     cache = checking.cache
     paths: list[str] = []
@@ -146,8 +142,7 @@ def validate_batches(
         checked += check_sources(batch, checking, batch_keys)
         paths += [source.path for source in batch]
         keys += batch_keys or []
-    report = assemble(paths, checked, keys if cache is not None else None, today, None, cache)
-    return replace(report, findings=sorted([*findings, *report.findings]))
+    return assemble(paths, checked, keys if cache is not None else None, today, None, cache)
 
 
 def validate(
