@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -235,17 +236,21 @@ def test_the_environment_reads_no_code_set(monkeypatch: pytest.MonkeyPatch) -> N
         raise AssertionError(f"read the {system} code set")
 
     monkeypatch.setattr(codesets, "_editions", forbidden)
-    assert len(environment.__wrapped__()) == 32  # type: ignore[attr-defined]
+    environment.cache_clear()  # computed afresh, with the code sets forbidden
+    assert len(environment()) == 32
 
 
 def test_the_environment_names_the_packages_the_code_sets_come_from() -> None:
     # Each edition is named with the package and version it was read from; the key must
     # change when any of them does, so each must be among the packages the key names.
-    named = {
-        re.search(r"\(([a-z0-9-]+) ([^)]+)\)$", edition).groups()  # type: ignore[union-attr]
+    found = [
+        re.search(r"\(([a-z0-9-]+) ([^)]+)\)$", edition)
         for system in sorted(codesets.SYSTEMS_WITH_DATA)
         for edition in codesets.editions(system) or ()
-    }
+    ]
+    assert found, "the code sets are part of the test set-up"
+    named = {match.groups() for match in found if match is not None}
+    assert all(match is not None for match in found), "every edition names its package"
     for distribution, version in named:
         assert distribution in CODE_SET_PACKAGES
         assert cache_module._installed(distribution, CODE_SET_PACKAGES[distribution]) == version
@@ -336,14 +341,16 @@ SPOILERS = [
 
 
 @pytest.mark.parametrize("spoil", SPOILERS, ids=lambda f: f.__name__.strip("_"))
-def test_a_spoilt_entry_is_checked_again_and_rewritten(spoil: object, tmp_path: Path) -> None:
+def test_a_spoilt_entry_is_checked_again_and_rewritten(
+    spoil: Callable[[Path, Path], None], tmp_path: Path
+) -> None:
     root = tmp_path / "repo"
     shutil.copytree(TIMELINE, root)
     directory = tmp_path / "cache"
     expected = snapshot(validate(root, None, TODAY))
     validate(root, None, TODAY, cached(root, directory))
     entry, other = entries(directory)[:2]
-    spoil(entry, other)  # type: ignore[operator]
+    spoil(entry, other)
     assert snapshot(validate(root, None, TODAY, cached(root, directory))) == expected
     if spoil is _directory:
         assert (entry / "inside").read_text() == "not the cache's"  # never deleted
