@@ -467,7 +467,6 @@ def test_a_cache_that_cannot_be_created_is_passed_over(
 
 
 @pytest.mark.usefixtures("default_cache_place")
-@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_a_cache_committed_to_the_repository_is_not_trusted(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
