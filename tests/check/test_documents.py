@@ -8,14 +8,17 @@ that were validated.
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import SEED
+from validator.check import documents
 from validator.check.cache import open_cache
 from validator.check.documents import DocumentChanged
+from validator.check.source import check_source
 from validator.check.validate import Checking, Report, validate
 from validator.model.versions import ESSENTIALS
 
@@ -78,3 +81,19 @@ def test_an_uncached_model_holds_whole_documents(seeded: Path) -> None:
     report = validate(seeded, None, TODAY)
     (version,) = report.repository.versions()
     assert report.documents.of(version) is version.document
+
+
+def test_a_file_that_no_longer_gives_a_version_is_never_published(
+    seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same bytes check the same way with the same validator; should they not (the
+    validator changed under a running bundle), nothing is published from them."""
+    report = cached_run(seeded, tmp_path / "cache")
+    (version,) = report.repository.versions()
+    for entry in (tmp_path / "cache").glob("??/*.json"):
+        entry.unlink()
+    monkeypatch.setattr(
+        documents, "check_source", lambda source: replace(check_source(source), version=None)
+    )
+    with pytest.raises(DocumentChanged, match="no longer gives a version"):
+        report.documents.of(version)

@@ -9,11 +9,13 @@ import re
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import example, given
 from hypothesis import strategies as st
 from yaml.error import Mark
 from yaml.nodes import ScalarNode
 
+from validator.read import scalars
 from validator.read.document import Document
 from validator.read.loader import load_document
 from validator.read.parse import PLAIN
@@ -168,3 +170,17 @@ def test_a_value_pyyaml_fails_on_is_reported_not_raised(value: str, why: str) ->
     assert message == (
         f"unquoted {value} is not text to every YAML parser: PyYAML fails to read it ({why})"
     )
+
+
+def test_a_value_pyyaml_cannot_read_alone_is_reported_as_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The message says what other parsers make of an ambiguous scalar; should PyYAML
+    refuse the value on its own, the message says what the YAML 1.2 reading is."""
+
+    def refuses(_: str) -> None:
+        raise yaml.YAMLError("cannot read it alone")
+
+    monkeypatch.setattr(scalars.yaml, "safe_load", refuses)
+    assert scalars._reading("0324") == "YAML 1.2 parsers read it as a number"
+    assert scalars._reading("n") == "the YAML 1.1 specification reads it as a boolean"

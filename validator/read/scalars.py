@@ -137,8 +137,8 @@ def _reading(value: str) -> str:
     """What PyYAML's safe loader makes of ``value``, for the message."""
     try:
         typed = yaml.safe_load(value)
-    except yaml.YAMLError:  # pragma: no cover - the value is already a valid plain scalar
-        typed = value
+    except yaml.YAMLError:
+        typed = value  # a plain scalar it cannot read alone: text, as the loader read it
     except (ValueError, ArithmeticError) as error:
         # PyYAML's own errors for 2011-02-30 12:00:00 (no such day), or for a
         # sexagesimal float too large to convert.
